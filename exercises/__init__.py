@@ -1,0 +1,1 @@
+"""Énoncés et squelettes des exercices : c'est ici que vous travaillez."""

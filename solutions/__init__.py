@@ -1,0 +1,1 @@
+"""Corrigés de référence des exercices."""
