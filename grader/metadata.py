@@ -1,0 +1,76 @@
+"""The exercise catalogue, read from `exercises.toml` (the one place that names tests)."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+CATALOGUE = Path(__file__).with_name("exercises.toml")
+SUITES = Path(__file__).with_name("suites")
+
+
+@dataclass(frozen=True)
+class TestSpec:
+    id: str
+    title: str
+    points: float
+    hidden: bool
+    hint: str
+
+    __test__ = False
+
+    @property
+    def function(self) -> str:
+        return f"test_{self.id}"
+
+
+@dataclass(frozen=True)
+class ExerciseSpec:
+    id: str
+    title: str
+    tests: tuple[TestSpec, ...]
+
+    @property
+    def max_score(self) -> float:
+        return float(sum(t.points for t in self.tests))
+
+    def test(self, test_id: str) -> TestSpec | None:
+        return next((t for t in self.tests if t.id == test_id), None)
+
+    def suite_file(self, hidden: bool, suites: Path = SUITES) -> Path:
+        return suites / ("hidden" if hidden else "public") / f"test_{self.id}.py"
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    exercises: tuple[ExerciseSpec, ...]
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(e.id for e in self.exercises)
+
+    def get(self, exercise_id: str) -> ExerciseSpec:
+        for exercise in self.exercises:
+            if exercise.id == exercise_id:
+                return exercise
+        raise KeyError(exercise_id)
+
+
+def load_catalogue(path: Path = CATALOGUE) -> Catalogue:
+    with path.open("rb") as handle:
+        data = tomllib.load(handle)
+    exercises = []
+    for raw in data.get("exercise", []):
+        tests = tuple(
+            TestSpec(
+                id=str(t["id"]),
+                title=str(t["title"]),
+                points=float(t["points"]),
+                hidden=bool(t.get("hidden", False)),
+                hint=str(t.get("hint", "")),
+            )
+            for t in raw.get("test", [])
+        )
+        exercises.append(ExerciseSpec(id=str(raw["id"]), title=str(raw["title"]), tests=tests))
+    return Catalogue(tuple(exercises))

@@ -1,0 +1,133 @@
+"""What a grade is made of: small immutable records shared by every report.
+
+The child process that runs an exercise's tests builds `TestResult` and
+`Diagnostic` records from pytest's hook objects; the parent assembles them into
+an `ExerciseResult` per exercise and a `Report` for the run. Every output format
+(terminal, JSON, Classroom, Gradescope, JUnit, CSV) reads only these records, so
+a format can never see, and never leak, anything the student printed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Status(StrEnum):
+    """Outcome of one test, as the contract names it."""
+
+    PASSED = "passed"
+    FAILED = "failed"  # the check ran and the behaviour was wrong
+    ERROR = "error"  # the student's code raised, deadlocked or could not be loaded
+    TIMEOUT = "timeout"  # ran past its real-time limit (an endless loop)
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A pitfall seen while the student's code ran: it explains, it never costs points."""
+
+    kind: str  # "blocking-call", "deadlock", "never-awaited", …
+    file: str | None  # the student's file name (not a full path), when known
+    line: int | None
+    message: str  # French, says what happened and why it matters
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "file": self.file, "line": self.line, "message": self.message}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Diagnostic:
+        return cls(
+            kind=str(data["kind"]),
+            file=data.get("file"),
+            line=data.get("line"),
+            message=str(data["message"]),
+        )
+
+
+@dataclass(frozen=True)
+class TestResult:
+    """One graded test: points are earned only with status PASSED."""
+
+    id: str
+    title: str
+    hidden: bool
+    status: Status
+    score: float
+    max_score: float
+    message: str = ""
+    hint: str = ""
+    duration: float = 0.0  # real seconds; never part of a verdict
+
+    __test__ = False  # not a pytest test class, despite the name
+
+    def to_dict(self) -> dict[str, Any]:
+        """The contract's keys, in the contract's order."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "hidden": self.hidden,
+            "status": self.status.value,
+            "score": self.score,
+            "max_score": self.max_score,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class ExerciseResult:
+    id: str
+    title: str
+    tests: tuple[TestResult, ...]
+    diagnostics: tuple[Diagnostic, ...] = ()
+    # Free text the student writes for the instructor (ex1's EXPLICATION); not scored.
+    explanation: str | None = None
+    # Set when the exercise could not be graded at all (module missing, …).
+    problem: str | None = None
+
+    @property
+    def score(self) -> float:
+        # A plain sum: a test's points count only when it passed.
+        return float(sum(t.score for t in self.tests if t.status is Status.PASSED))
+
+    @property
+    def max_score(self) -> float:
+        return float(sum(t.max_score for t in self.tests))
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": self.id,
+            "title": self.title,
+            "score": self.score,
+            "max_score": self.max_score,
+            "tests": [t.to_dict() for t in self.tests],
+            "diagnostics": [d.to_dict() for d in self.diagnostics],
+        }
+        if self.explanation is not None:
+            data["explanation"] = self.explanation
+        return data
+
+
+@dataclass(frozen=True)
+class Report:
+    exercises: tuple[ExerciseResult, ...]
+    # True when the hidden tests were not available (the students' template):
+    # the score is then only the public part of the grade.
+    public_only: bool = False
+    target: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def score(self) -> float:
+        return float(sum(e.score for e in self.exercises))
+
+    @property
+    def max_score(self) -> float:
+        return float(sum(e.max_score for e in self.exercises))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "score": self.score,
+            "max_score": self.max_score,
+            "exercises": [e.to_dict() for e in self.exercises],
+        }
