@@ -1,0 +1,519 @@
+"""The virtual clock: asyncio programs judged on simulated time.
+
+Why: the grader must say "these downloads ran at the same time" or "this line was
+printed at t=1.20 s" the same way on an idle laptop and on a loaded CI runner,
+and grade a five-second program in milliseconds. So the event loop below never
+waits for a timer in real time: when nothing is ready to run, it jumps its clock
+straight to the earliest timer. Everything the student can read time from
+(`time.perf_counter`, `time.monotonic`, `time.time`, `datetime.now`, including
+names imported with `from time import perf_counter`) is frozen by freezegun and
+moved with that clock, so the student's own measurements agree with the loop's
+to the microsecond.
+
+What the jump must not hide:
+
+- A blocking `time.sleep(d)` on the event loop advances the clock by `d` without
+  letting any other task run, exactly as it holds a real program up; it is
+  recorded (file, line, which tasks it held up) for the report.
+- When no task is ready, no timer is set and no real work is in flight, nothing
+  can ever happen again: that is a deadlock, raised at once and naming each
+  stuck task and the student's line it waits at. A timer at infinity
+  (`asyncio.sleep(math.inf)`, a server that never answers) is not a wake-up.
+- While a worker thread (`to_thread`, `run_in_executor`) or a subprocess is
+  running real code, the clock stands still and the loop waits for it in real
+  time, so thread speed never changes a verdict. A worker thread calling
+  `time.sleep` is parked on a virtual timer instead.
+- A polling loop that never ends (`while not done: await asyncio.sleep(0.01)`)
+  would run forever in virtual time: a virtual-time budget per run stops it, and
+  a loop that spins without ever letting time pass stops after a fixed number of
+  iterations. Both counts are deterministic, unlike a real-time limit.
+
+Deadlines sit on a 1 µs grid, so `0.1 + 0.2` seconds fires at 0.3, and equal
+deadlines fire in the order they were scheduled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as _dt
+import heapq
+import linecache
+import math
+import os
+import selectors
+import sys
+import threading
+import time
+import types
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import freezegun
+import freezegun.api
+
+# The frozen wall clock starts here for every test: a fixed date keeps
+# `datetime.now()` and `time.time()` deterministic too.
+EPOCH = _dt.datetime(2026, 1, 5, 9, 0, 0)
+
+# How long the loop waits, in real time, between two looks at real work in
+# flight (a worker thread, a subprocess). Only latency, never a verdict.
+REAL_POLL = 0.05
+
+# A loop that runs this many iterations without time moving is spinning
+# (`while True: await asyncio.sleep(0)`).
+MAX_SPINS = 200_000
+
+# Default virtual-time budget of one run: far above any exercise (a few
+# seconds), far below what a polling livelock reaches in a fraction of a real
+# second.
+DEFAULT_BUDGET = 600.0
+
+# Modules freezegun must leave alone when it swaps time functions in loaded
+# modules: the standard library's own waits (thread joins, queue timeouts,
+# subprocess timeouts) must keep real time or they would never end.
+_FREEZEGUN_IGNORE = [
+    "threading",
+    "queue",
+    "subprocess",
+    "concurrent.futures",
+    "selectors",
+    "multiprocessing",
+    "faulthandler",
+    "_pytest",
+    "pluggy",
+]
+
+
+class VirtualTimeError(BaseException):
+    """Base of the clock's verdicts.
+
+    A BaseException, like KeyboardInterrupt: a student's `except Exception`
+    around a polling loop must not swallow the verdict and spin on.
+    """
+
+
+@dataclass(frozen=True)
+class Location:
+    """A line of the student's code."""
+
+    file: str  # base name, e.g. "ex4_pipeline.py"
+    line: int
+    function: str
+    code: str  # the source line, stripped
+
+    def __str__(self) -> str:
+        text = f"{self.file}, ligne {self.line}, dans {self.function}"
+        return f"{text} : {self.code}" if self.code else text
+
+
+@dataclass(frozen=True)
+class StuckTask:
+    name: str
+    where: Location | None
+
+
+class DeadlockError(VirtualTimeError):
+    """Every task waits on something that can never happen."""
+
+    def __init__(self, tasks: list[StuckTask]) -> None:
+        self.tasks = tasks
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        if not self.tasks:
+            return "interblocage : plus rien ne peut se produire (aucune tâche prête, aucun minuteur)"
+        parts = []
+        for task in self.tasks:
+            where = f" à {task.where}" if task.where else ""
+            parts.append(f"{task.name}{where}")
+        return "interblocage : toutes les tâches attendent pour toujours — " + " ; ".join(parts)
+
+
+class TimeBudgetError(VirtualTimeError):
+    """The run went past its virtual-time budget: a loop that never ends."""
+
+    def __init__(self, budget: float) -> None:
+        self.budget = budget
+        super().__init__(
+            f"le programme tourne encore après {budget:.0f} s de temps simulé : "
+            "une boucle qui ne s'arrête jamais ?"
+        )
+
+
+class BusyLoopError(VirtualTimeError):
+    """The loop kept running tasks without ever letting time pass."""
+
+    def __init__(self, where: Location | None) -> None:
+        self.where = where
+        at = f" (à {where})" if where else ""
+        super().__init__(
+            f"boucle active{at} : une tâche reprend la main sans cesse sans que le temps "
+            "avance, elle attend en consommant le processeur au lieu d'attendre un événement"
+        )
+
+
+@dataclass(frozen=True)
+class BlockingCall:
+    """A blocking sleep that held the event loop up."""
+
+    where: Location | None
+    duration: float
+    held: tuple[str, ...]  # names of the tasks that could not run meanwhile
+    at: float  # virtual time it started
+
+
+def _is_library_file(filename: str) -> bool:
+    return (
+        filename.startswith(sys.prefix)
+        or filename.startswith(sys.base_prefix)
+        or filename.startswith("<")
+        or "site-packages" in filename
+        or os.sep + "grader" + os.sep in filename
+    )
+
+
+def user_location(
+    frame: types.FrameType | None, is_user_file: Callable[[str], bool]
+) -> Location | None:
+    """The innermost frame of the student's code, walking outwards from `frame`."""
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if is_user_file(filename):
+            return _location(filename, frame.f_lineno, frame.f_code.co_name)
+        frame = frame.f_back
+    return None
+
+
+def _location(filename: str, line: int, function: str) -> Location:
+    code = linecache.getline(filename, line).strip()
+    return Location(os.path.basename(filename), line, function, code)
+
+
+def task_location(task: asyncio.Task[Any], is_user_file: Callable[[str], bool]) -> Location | None:
+    """Where a suspended task waits: the innermost student line of its await chain."""
+    best: Location | None = None
+    coro: Any = task.get_coro()
+    # Follow the chain of awaits down to the innermost coroutine.
+    while coro is not None:
+        frame = getattr(coro, "cr_frame", None) or getattr(coro, "ag_frame", None)
+        if frame is not None and is_user_file(frame.f_code.co_filename):
+            best = _location(frame.f_code.co_filename, frame.f_lineno, frame.f_code.co_name)
+        coro = getattr(coro, "cr_await", None)
+    return best
+
+
+class VirtualClock:
+    """The simulated time of one test: starts at 0.0 and only moves forward."""
+
+    def __init__(
+        self,
+        *,
+        is_user_file: Callable[[str], bool] = lambda f: not _is_library_file(f),
+        on_advance: Callable[[float], None] | None = None,
+    ) -> None:
+        self.now = 0.0
+        self.is_user_file = is_user_file
+        self._on_advance = on_advance
+        self._deadline = math.inf
+        self._budget = math.inf
+        self.blocking: list[BlockingCall] = []
+        # The virtual loop running right now, if any (one at a time per test).
+        self.running: VirtualEventLoop | None = None
+        self._loop_thread: int | None = None
+
+    # -- moving time ---------------------------------------------------------
+    def advance_to(self, when: float) -> None:
+        when = round(when, 6)
+        if when <= self.now:
+            return
+        if when > self._deadline:
+            # Stay past the deadline: every later attempt fails the same way.
+            raise TimeBudgetError(self._budget)
+        self.now = when
+        if self._on_advance is not None:
+            self._on_advance(self.now)
+
+    def advance(self, delta: float) -> None:
+        self.advance_to(self.now + delta)
+
+    @contextmanager
+    def budget(self, seconds: float = DEFAULT_BUDGET) -> Iterator[None]:
+        """Limit the virtual time the enclosed run may take."""
+        previous = self._deadline, self._budget
+        self._deadline, self._budget = self.now + seconds, seconds
+        try:
+            yield
+        finally:
+            self._deadline, self._budget = previous
+
+    # -- loops -----------------------------------------------------------------
+    def new_event_loop(self) -> VirtualEventLoop:
+        return VirtualEventLoop(self)
+
+    # -- time.sleep --------------------------------------------------------------
+    def sleep(self, seconds: float) -> None:
+        """What `time.sleep` does on the virtual clock."""
+        if seconds < 0:
+            raise ValueError("sleep length must be non-negative")
+        loop = self.running
+        if loop is None or threading.get_ident() == self._loop_thread:
+            if loop is not None and not math.isinf(seconds):
+                self._record_blocking(loop, seconds)
+            if math.isinf(seconds):
+                raise DeadlockError([])
+            # Outside any loop (a plain synchronous program) or on the loop's
+            # own thread: time passes and nothing else runs meanwhile.
+            self.advance(seconds)
+            return
+        loop.park_thread(seconds)
+
+    def _record_blocking(self, loop: VirtualEventLoop, seconds: float) -> None:
+        current = asyncio.current_task(loop)
+        held = tuple(
+            sorted(
+                t.get_name()
+                for t in asyncio.all_tasks(loop)
+                if t is not current and not t.done()
+            )
+        )
+        where = user_location(sys._getframe(2), self.is_user_file)
+        self.blocking.append(BlockingCall(where, seconds, held, self.now))
+
+
+class _OrderedTimer(asyncio.TimerHandle):
+    """A timer that breaks ties between equal deadlines by scheduling order."""
+
+    __slots__ = ("_seq",)
+
+    def __init__(self, seq: int, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._seq = seq
+
+    def __lt__(self, other: object) -> bool:
+        if isinstance(other, _OrderedTimer):
+            return (self._when, self._seq) < (other._when, other._seq)
+        return super().__lt__(other)  # type: ignore[operator]
+
+
+class _VirtualSelector:
+    """Stands between the loop and the real selector: where waiting becomes a jump."""
+
+    def __init__(self, loop: VirtualEventLoop, real: selectors.BaseSelector) -> None:
+        self._loop = loop
+        self._real = real
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+    def select(self, timeout: float | None = None) -> list[tuple[selectors.SelectorKey, int]]:
+        if timeout == 0:
+            return self._real.select(0)
+        return self._loop._wait(self._real)
+
+
+class VirtualEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,valid-type]
+    """A selector event loop whose `time()` is a `VirtualClock`."""
+
+    def __init__(self, clock: VirtualClock) -> None:
+        super().__init__()
+        self._clock = clock
+        self._selector = _VirtualSelector(self, self._selector)
+        self._timer_seq = 0
+        self._spins = 0
+        self._jobs = 0  # executor jobs submitted and not finished
+        self._parked = 0  # of those, threads asleep on a virtual timer
+        self._children = 0  # subprocesses still running
+
+    # -- the clock ---------------------------------------------------------------
+    def time(self) -> float:
+        return self._clock.now
+
+    def call_at(
+        self, when: float, callback: Callable[..., object], *args: Any, context: Any = None
+    ) -> asyncio.TimerHandle:
+        if when is None:
+            raise TypeError("when cannot be None")
+        self._check_closed()
+        self._timer_seq += 1
+        timer = _OrderedTimer(self._timer_seq, round(when, 6), callback, args, self, context)
+        if timer._source_traceback:
+            del timer._source_traceback[-1]
+        heapq.heappush(self._scheduled, timer)
+        timer._scheduled = True
+        return timer
+
+    def run_forever(self) -> None:
+        clock = self._clock
+        outer = clock.running, clock._loop_thread
+        clock.running, clock._loop_thread = self, threading.get_ident()
+        try:
+            super().run_forever()
+        finally:
+            clock.running, clock._loop_thread = outer
+
+    def _run_once(self) -> None:
+        self._spins += 1
+        if self._spins > MAX_SPINS:
+            self._spins = 0
+            raise BusyLoopError(self._spinning_location())
+        super()._run_once()
+
+    def _spinning_location(self) -> Location | None:
+        for task in asyncio.all_tasks(self):
+            where = task_location(task, self._clock.is_user_file)
+            if where is not None:
+                return where
+        return None
+
+    def _wait(self, real: selectors.BaseSelector) -> list[tuple[selectors.SelectorKey, int]]:
+        """Nothing is ready: wait for real work in flight, or jump to the next timer."""
+        events = real.select(0)
+        if events:
+            return events
+        if self._jobs - self._parked > 0 or self._children > 0:
+            # Real code is running in a thread or a subprocess: virtual time
+            # stands still until it reports back (through the self-pipe).
+            return real.select(REAL_POLL)
+        when = self._scheduled[0]._when if self._scheduled else math.inf
+        if math.isfinite(when):
+            self._clock.advance_to(when)
+            self._spins = 0
+            return []
+        if len(real.get_map()) > 1:
+            # Sockets of the program's own (beyond the loop's self-pipe): data
+            # may still arrive from the kernel.
+            return real.select(REAL_POLL)
+        raise DeadlockError(self._stuck_tasks())
+
+    def _stuck_tasks(self) -> list[StuckTask]:
+        tasks = sorted(
+            (t for t in asyncio.all_tasks(self) if not t.done()), key=lambda t: t.get_name()
+        )
+        return [StuckTask(t.get_name(), task_location(t, self._clock.is_user_file)) for t in tasks]
+
+    # -- real work in flight -------------------------------------------------------
+    def run_in_executor(self, executor: Any, func: Callable[..., Any], *args: Any) -> asyncio.Future[Any]:
+        future = super().run_in_executor(executor, func, *args)
+        self._jobs += 1
+
+        def finished(_: asyncio.Future[Any]) -> None:
+            self._jobs -= 1
+
+        future.add_done_callback(finished)
+        return future
+
+    def park_thread(self, seconds: float) -> None:
+        """A worker thread's `time.sleep`: wake it when the virtual clock gets there."""
+        woken = threading.Event()
+
+        def wake() -> None:
+            # Counted back on the loop thread, before the worker runs again, so
+            # the loop never sees a running worker as parked.
+            self._parked -= 1
+            woken.set()
+
+        def arm() -> None:
+            self._parked += 1
+            self.call_later(seconds, wake)
+
+        try:
+            self.call_soon_threadsafe(arm)
+        except RuntimeError:  # the loop is closed: nobody to wait for
+            self._clock.advance(seconds)
+            return
+        woken.wait()
+
+    async def shutdown_default_executor(self, timeout: float | None = None) -> None:
+        # Synchronous on purpose: the stock version waits for the worker
+        # threads under a virtual timeout, which the clock would jump past.
+        self._executor_shutdown_called = True
+        executor = self._default_executor
+        if executor is not None:
+            self._default_executor = None
+            executor.shutdown(wait=True)
+
+    async def _make_subprocess_transport(self, *args: Any, **kwargs: Any) -> Any:
+        transport = await super()._make_subprocess_transport(*args, **kwargs)
+        self._children += 1
+        exited = transport._process_exited
+
+        def process_exited(returncode: int) -> None:
+            self._children -= 1
+            exited(returncode)
+
+        transport._process_exited = process_exited
+        return transport
+
+
+class VirtualEventLoopPolicy(asyncio.DefaultEventLoopPolicy):  # type: ignore[misc,valid-type]
+    """So that a student's own `asyncio.run`, `new_event_loop` or `Runner` runs virtual too."""
+
+    def __init__(self, machine: TimeMachine) -> None:
+        super().__init__()
+        self._machine = machine
+
+    def new_event_loop(self) -> asyncio.AbstractEventLoop:
+        return self._machine.clock.new_event_loop()
+
+
+@dataclass
+class TimeMachine:
+    """Puts a whole process on virtual time, one fresh clock per test.
+
+    Installed once per grading process (freezegun's first freeze scans every
+    loaded module, which is slow; later moves are cheap).
+    """
+
+    is_user_file: Callable[[str], bool]
+    clock: VirtualClock = field(init=False)
+    _freezer: Any = field(init=False, default=None)
+    _factory: Any = field(init=False, default=None)
+    _real_sleep: Callable[[float], None] = field(init=False, default=time.sleep)
+    _saved_policy: Any = field(init=False, default=None)
+    _saved_limit: int = field(init=False, default=5)
+
+    def __post_init__(self) -> None:
+        self.clock = VirtualClock(is_user_file=self.is_user_file)
+
+    def start(self) -> None:
+        # With a stack inspection limit, freezegun returns real time to any
+        # call made within five frames of an ignored module, and student code
+        # is always called from pytest or asyncio frames: never inspect.
+        self._saved_limit = freezegun.api.call_stack_inspection_limit
+        freezegun.api.call_stack_inspection_limit = 0
+        self._freezer = freezegun.freeze_time(EPOCH, ignore=_FREEZEGUN_IGNORE)
+        self._factory = self._freezer.start()
+        self._real_sleep = time.sleep
+        time.sleep = self._sleep
+        self._saved_policy = asyncio.get_event_loop_policy()
+        asyncio.set_event_loop_policy(VirtualEventLoopPolicy(self))
+
+    def stop(self) -> None:
+        asyncio.set_event_loop_policy(self._saved_policy)
+        time.sleep = self._real_sleep
+        if self._freezer is not None:
+            self._freezer.stop()
+            self._freezer = None
+        freezegun.api.call_stack_inspection_limit = self._saved_limit
+
+    def new_clock(self) -> VirtualClock:
+        """A fresh clock at 0.0, with the frozen wall clock back at EPOCH."""
+        self.clock = VirtualClock(is_user_file=self.is_user_file, on_advance=self._move_wall_clock)
+        self._move_wall_clock(0.0)
+        return self.clock
+
+    def _move_wall_clock(self, now: float) -> None:
+        if self._factory is not None:
+            self._factory.move_to(EPOCH + _dt.timedelta(microseconds=round(now * 1e6)))
+
+    def _sleep(self, seconds: float) -> None:
+        self.clock.sleep(seconds)
+
+    def __enter__(self) -> TimeMachine:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
