@@ -35,6 +35,10 @@ from grader.clock import (
 MAX_OUTPUT_CHARS = 200_000
 
 
+class OsExitCalled(SystemExit):
+    """What `os._exit` raises in the grading child, instead of killing it silently."""
+
+
 class StudentError(Exception):
     """The student's code raised, or could not be used: reported as status `error`."""
 
@@ -159,6 +163,12 @@ def explain_exception(call: str, exc: BaseException, clock: VirtualClock) -> Stu
         function = where.function if where else call.split("(")[0]
         return StudentError(
             f"{function} est encore à compléter : elle lève NotImplementedError{at}", where
+        )
+    if isinstance(exc, OsExitCalled):
+        return StudentError(
+            f"{call} a appelé os._exit({exc.code!r}){at} : cela tue le programme sur-le-champ ; "
+            "une fonction doit renvoyer son résultat",
+            where,
         )
     if isinstance(exc, SystemExit):
         return StudentError(

@@ -1,0 +1,349 @@
+"""The parent side of grading: one child process per exercise, watched in real time.
+
+Student code never runs here. Each exercise's tests run in `python -m grader.child`,
+which streams outcomes as JSON lines to a file. The parent reads that file after
+the child ends (or is killed) and turns outcomes into points from the catalogue:
+
+- a test that started but never reported, with a watchdog stack dump: the
+  child was stopped by its real-time limit (`timeout`), and the dump names the
+  student's line that was running;
+- a test that started but never reported, without a dump: the process died
+  (`os._exit` through a back door, a crash): `error`;
+- tests that never started because the child died: a new child runs them.
+
+A test the parent cannot account for never earns its points.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader.metadata import SUITES, Catalogue, ExerciseSpec, TestSpec, load_catalogue
+from grader.results import Diagnostic, ExerciseResult, Report, Status, TestResult
+
+# Real seconds one test may run. The solutions' slowest test takes a few
+# hundredths of a second; the margin absorbs a loaded machine.
+DEFAULT_TIME_LIMIT = 5.0
+
+# Extra real seconds the parent grants a child beyond its tests' limits
+# (process start, pytest's collection) before it kills it outright.
+_START_GRACE = 20.0
+
+_FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+) in (?P<func>\S+)')
+
+
+class UsageError(Exception):
+    """A problem with what was asked (no such folder, unknown exercise): exit status 2."""
+
+
+@dataclass
+class _Events:
+    started: list[str] = field(default_factory=list)
+    outcomes: dict[str, dict[str, object]] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    explanation: str | None = None
+
+
+def _read_events(path: Path, into: _Events) -> None:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return
+    for raw in text.splitlines():
+        try:
+            event = json.loads(raw)
+        except json.JSONDecodeError:
+            continue  # a line cut short by a kill
+        kind = event.get("event")
+        if kind == "start":
+            into.started.append(str(event["test"]))
+        elif kind == "result":
+            into.outcomes.setdefault(str(event["test"]), event)
+        elif kind == "diagnostic":
+            diagnostic = Diagnostic.from_dict(event)
+            if diagnostic not in into.diagnostics:
+                into.diagnostics.append(diagnostic)
+        elif kind == "explanation" and into.explanation is None:
+            into.explanation = str(event.get("text", ""))
+
+
+def _endless_loop_message(dump: str, target: Path, limit: float) -> tuple[str, Diagnostic | None]:
+    """Word a watchdog stop, naming the student's line found in the stack dump."""
+    base = f"le test a dépassé {limit:g} s de temps réel : une boucle sans fin ?"
+    # faulthandler prints the current thread first, most recent call first.
+    current = dump.split("\n\n")
+    for block in current:
+        if "most recent call first" not in block:
+            continue
+        for line in block.splitlines():
+            match = _FRAME.match(line)
+            if match and Path(match["file"]).resolve().is_relative_to(target):
+                file = Path(match["file"]).name
+                number = int(match["line"])
+                code = _source_line(Path(match["file"]), number)
+                where = f"{file}, ligne {number}, dans {match['func']}"
+                shown = f" : {code}" if code else ""
+                message = (
+                    f"le test a dépassé {limit:g} s de temps réel ; le programme tournait encore à "
+                    f"{where}{shown}. Une boucle qui ne rend jamais la main (calcul sans fin, "
+                    "attente active) bloque tout le programme."
+                )
+                diagnostic = Diagnostic(
+                    kind="endless-loop",
+                    file=file,
+                    line=number,
+                    message=(
+                        f"le programme tournait sans fin à {where}{shown} ; une coroutine qui ne "
+                        "rend jamais la main à l'event loop bloque toutes les autres "
+                        "(voir « Les pièges classiques »)."
+                    ),
+                )
+                return message, diagnostic
+    return base, None
+
+
+def _source_line(path: Path, number: int) -> str:
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return ""
+    return lines[number - 1].strip() if 0 < number <= len(lines) else ""
+
+
+def _run_child(
+    target: Path,
+    exercise: ExerciseSpec,
+    skip: set[str],
+    workdir: Path,
+    attempt: int,
+    time_limit: float,
+    public_only: bool,
+    expected: int,
+    suites: Path,
+) -> tuple[Path, Path, int | None]:
+    results = workdir / f"results-{attempt}.jsonl"
+    watchdog = workdir / f"watchdog-{attempt}.txt"
+    results.touch()
+    command = [
+        sys.executable,
+        "-m",
+        "grader.child",
+        "--target", str(target),
+        "--exercise", exercise.id,
+        "--results", str(results),
+        "--watchdog", str(watchdog),
+        "--time-limit", str(time_limit),
+        "--skip", ",".join(sorted(skip)),
+        "--suites", str(suites),
+    ]
+    if public_only:
+        command.append("--public-only")
+    env = dict(os.environ)
+    # The grader's own package must be importable whatever the current folder is.
+    package_root = str(Path(__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    env["PYTHONHASHSEED"] = "0"
+    env.pop("PYTEST_ADDOPTS", None)
+    process = subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,  # the student's prints: never read, never kept
+        stderr=subprocess.DEVNULL,
+        cwd=str(workdir),
+        env=env,
+        start_new_session=True,  # so a kill takes the student's own children too
+    )
+    # The child stops itself at each test's limit; this is the backstop.
+    hard_limit = _START_GRACE + time_limit * (expected + 1)
+    try:
+        code: int | None = process.wait(timeout=hard_limit)
+    except subprocess.TimeoutExpired:
+        _kill(process)
+        code = None
+    return results, watchdog, code
+
+
+def _kill(process: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(process.pid, 9)
+    except OSError:
+        process.kill()
+    process.wait()
+
+
+def _tests_to_run(exercise: ExerciseSpec, public_only: bool, suites: Path) -> list[TestSpec]:
+    hidden_file = exercise.suite_file(True, suites)
+    return [
+        t
+        for t in exercise.tests
+        if not t.hidden or (not public_only and hidden_file.is_file())
+    ]
+
+
+def grade_exercise(
+    target: Path,
+    exercise: ExerciseSpec,
+    *,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    public_only: bool = False,
+    suites: Path = SUITES,
+) -> tuple[ExerciseResult, dict[str, float]]:
+    """Grade one exercise of the student's folder; also returns real and virtual seconds."""
+    started_at = time.perf_counter()
+    tests = _tests_to_run(exercise, public_only, suites)
+    ids = {t.id for t in tests}
+    if not (target / f"{exercise.id}.py").is_file():
+        message = f"le fichier {exercise.id}.py est introuvable dans le dossier {target.name}/"
+        results = tuple(_result(t, Status.ERROR, message) for t in tests)
+        return ExerciseResult(exercise.id, exercise.title, results, problem=message), {
+            "real": time.perf_counter() - started_at,
+            "virtual": 0.0,
+        }
+
+    events = _Events()
+    verdicts: dict[str, tuple[Status, str]] = {}
+    with tempfile.TemporaryDirectory(prefix=f"grader-{exercise.id}-") as tmp:
+        workdir = Path(tmp)
+        for attempt in range(len(tests) + 1):
+            remaining = ids - set(events.outcomes) - set(verdicts)
+            if not remaining:
+                break
+            skip = set(events.outcomes) | set(verdicts)
+            results_file, watchdog_file, code = _run_child(
+                target, exercise, skip, workdir, attempt, time_limit, public_only, len(remaining), suites
+            )
+            before = set(events.outcomes)
+            started_before = len(events.started)
+            _read_events(results_file, events)
+            new_starts = events.started[started_before:]
+            unfinished = [t for t in new_starts if t not in events.outcomes and t in ids]
+            dump = watchdog_file.read_text(errors="replace") if watchdog_file.exists() else ""
+            for test_id in unfinished:
+                if dump.strip() or code is None:
+                    message, diagnostic = _endless_loop_message(dump, target, time_limit)
+                    verdicts[test_id] = (Status.TIMEOUT, message)
+                    if diagnostic is not None and diagnostic not in events.diagnostics:
+                        events.diagnostics.append(diagnostic)
+                else:
+                    verdicts[test_id] = (
+                        Status.ERROR,
+                        f"le programme s'est arrêté brutalement pendant ce test (code de sortie "
+                        f"{code}) : os._exit, ou un plantage de l'interpréteur ?",
+                    )
+            progressed = set(events.outcomes) != before or bool(unfinished)
+            if not progressed:
+                # The child ran nothing: the suite itself could not start.
+                for test_id in ids - set(events.outcomes) - set(verdicts):
+                    verdicts[test_id] = (
+                        Status.ERROR,
+                        "ce test n'a pas pu être lancé (erreur interne du correcteur) ; "
+                        "signalez-le à l'enseignant",
+                    )
+                break
+
+    virtual = 0.0
+    results_list: list[TestResult] = []
+    for spec in tests:
+        if spec.id in events.outcomes:
+            event = events.outcomes[spec.id]
+            status = Status(str(event["status"]))
+            virtual += float(event.get("virtual", 0.0))  # type: ignore[arg-type]
+            results_list.append(
+                _result(spec, status, str(event.get("message", "")), float(event.get("duration", 0.0)))  # type: ignore[arg-type]
+            )
+        else:
+            status, message = verdicts.get(
+                spec.id, (Status.ERROR, "ce test n'a pas été exécuté (erreur interne du correcteur)")
+            )
+            results_list.append(_result(spec, status, message))
+    result = ExerciseResult(
+        exercise.id,
+        exercise.title,
+        tuple(results_list),
+        diagnostics=tuple(events.diagnostics),
+        explanation=events.explanation,
+    )
+    return result, {"real": time.perf_counter() - started_at, "virtual": virtual}
+
+
+def _result(spec: TestSpec, status: Status, message: str, duration: float = 0.0) -> TestResult:
+    return TestResult(
+        id=spec.id,
+        title=spec.title,
+        hidden=spec.hidden,
+        status=status,
+        score=spec.points if status is Status.PASSED else 0.0,
+        max_score=spec.points,
+        message=message,
+        hint=spec.hint if status is not Status.PASSED else "",
+        duration=duration,
+    )
+
+
+def resolve(target: Path, only: Sequence[str] | None, catalogue: Catalogue) -> list[ExerciseSpec]:
+    """The exercises to grade, or a UsageError saying in one line what is wrong."""
+    if not target.is_dir():
+        raise UsageError(f"dossier introuvable : {target}")
+    if only:
+        unknown = [name for name in only if name not in catalogue.ids]
+        if unknown:
+            raise UsageError(
+                f"exercice inconnu : {', '.join(unknown)} (exercices : {', '.join(catalogue.ids)})"
+            )
+        chosen = [catalogue.get(name) for name in only]
+    else:
+        chosen = list(catalogue.exercises)
+    if not any((target / f"{e.id}.py").is_file() for e in chosen):
+        names = ", ".join(f"{e.id}.py" for e in chosen)
+        raise UsageError(f"le dossier {target} ne contient aucun des modules attendus ({names})")
+    return chosen
+
+
+def public_only_kit(suites: Path = SUITES) -> bool:
+    """True when the hidden tests are not shipped (the students' template)."""
+    hidden = suites / "hidden"
+    return not any(hidden.glob("test_*.py"))
+
+
+def grade(
+    target: Path,
+    only: Sequence[str] | None = None,
+    *,
+    jobs: int | None = None,
+    public_only: bool = False,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    catalogue: Catalogue | None = None,
+    suites: Path = SUITES,
+) -> Report:
+    """Grade the exercise modules found in `target`."""
+    catalogue = catalogue or load_catalogue()
+    target = target.resolve()
+    chosen = resolve(target, only, catalogue)
+    public_only = public_only or public_only_kit(suites)
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(chosen)))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        graded = list(
+            pool.map(
+                lambda e: grade_exercise(
+                    target, e, time_limit=time_limit, public_only=public_only, suites=suites
+                ),
+                chosen,
+            )
+        )
+    return Report(
+        exercises=tuple(result for result, _ in graded),
+        public_only=public_only,
+        target=str(target),
+        extra={"timing": {r.id: timing for r, timing in graded}},
+    )
