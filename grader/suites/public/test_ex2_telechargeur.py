@@ -1,0 +1,116 @@
+"""Public tests of ex2_telechargeur, on the statement's files.
+
+Run them with:  python -m grader --only ex2_telechargeur
+The grade also counts hidden tests, on other files and other durations.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from grader.harness import Execution, fmt_t, require, run
+
+TOLERANCE = 0.005
+
+# The statement's sample run.
+EXEMPLE = {
+    "fichier_1.zip": 3.2,
+    "fichier_2.zip": 1.4,
+    "fichier_3.zip": 4.7,
+    "fichier_4.zip": 2.1,
+    "fichier_5.zip": 3.9,
+}
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _textes(ex: Execution) -> list[str]:
+    return [_norm(t) for t in ex.texts if t.strip()]
+
+
+def _note_blocage(ex: Execution) -> str:
+    if not ex.blocking:
+        return ""
+    appel = ex.blocking[0]
+    ou = f" ({appel.where})" if appel.where else ""
+    return (
+        f". Attention : un appel bloquant a figé tout le programme pendant "
+        f"{appel.duration:.2f} s{ou} ; dans une coroutine, time.sleep empêche les autres "
+        "tâches d'avancer (voir « Les pièges classiques »)"
+    )
+
+
+def test_telecharger_attend_et_renvoie(student: Any) -> None:
+    telecharger = require(student, "telecharger", coroutine=True)
+    ex = run(telecharger, "fichier_1.zip", 2.5)
+    assert ex.value == ("fichier_1.zip", 2.5), (
+        f"telecharger('fichier_1.zip', 2.5) a renvoyé {ex.value!r} ; attendu "
+        "('fichier_1.zip', 2.5), le couple (nom, duree)"
+    )
+    assert abs(ex.elapsed - 2.5) < TOLERANCE, (
+        f"telecharger('fichier_1.zip', 2.5) s'est terminé à {fmt_t(ex.elapsed)} ; attendu "
+        f"à {fmt_t(2.5)}, après avoir attendu la durée du téléchargement"
+    )
+    assert not ex.blocking, (
+        "telecharger('fichier_1.zip', 2.5) a attendu en bloquant le programme"
+        f"{_note_blocage(ex)} ; attendu une attente avec « await asyncio.sleep(...) »"
+    )
+
+
+def test_exemple_de_l_enonce(student: Any) -> None:
+    telecharger_tout = require(student, "telecharger_tout", coroutine=True)
+    ex = run(telecharger_tout, EXEMPLE)
+    appel = f"telecharger_tout({EXEMPLE})"
+    ordre = sorted(EXEMPLE, key=EXEMPLE.__getitem__)
+    attendu = [
+        "Début des téléchargements...",
+        *(f"{nom} terminé ({EXEMPLE[nom]:.1f}s)" for nom in ordre),
+        "Temps total : 4.7s — fichier le plus lent : fichier_3.zip",
+    ]
+    obtenu = _textes(ex)
+    for i, ligne in enumerate(attendu):
+        assert i < len(obtenu), (
+            f"{appel} n'a affiché que {len(obtenu)} ligne(s) ; la ligne {i + 1} attendue "
+            f"est « {ligne} »"
+        )
+        assert obtenu[i] == ligne, (
+            f"{appel} : ligne {i + 1} affichée « {obtenu[i]} » ; attendu « {ligne} » "
+            "(les lignes attendues sont celles de l'exemple d'exécution de l'énoncé)"
+        )
+    assert len(obtenu) == len(attendu), (
+        f"{appel} a affiché {len(obtenu)} lignes ; attendu {len(attendu)} : la ligne en trop "
+        f"est « {obtenu[len(attendu)]} »"
+    )
+    total, lent = ex.value if isinstance(ex.value, tuple) and len(ex.value) == 2 else (None, None)
+    assert isinstance(total, (int, float)) and abs(total - 4.7) < TOLERANCE and lent == "fichier_3.zip", (
+        f"{appel} a renvoyé {ex.value!r} ; attendu à peu près (4.7, 'fichier_3.zip') : le temps "
+        "total mesuré avec time.perf_counter() et le nom du fichier le plus lent"
+    )
+
+
+def test_main_fichiers_par_defaut(student: Any) -> None:
+    main = require(student, "main", coroutine=True)
+    ex = run(main)
+    obtenu = _textes(ex)
+    assert obtenu and obtenu[0] == "Début des téléchargements...", (
+        f"main() a d'abord affiché « {obtenu[0] if obtenu else ''} » ; attendu "
+        "« Début des téléchargements... »"
+    )
+    for nom in student.FICHIERS:
+        lignes = [t for t in obtenu if t.startswith(f"{nom} terminé (")]
+        assert len(lignes) == 1, (
+            f"main() a affiché {len(lignes)} ligne(s) « {nom} terminé (…s) » ; attendu une "
+            "seule : main appelle telecharger_tout() sans argument, qui télécharge chaque "
+            "fichier de FICHIERS"
+        )
+    assert obtenu[-1].startswith("Temps total : "), (
+        f"main() a fini par afficher « {obtenu[-1]} » ; attendu la ligne « Temps total : "
+        "…s — fichier le plus lent : … »"
+    )
+    assert ex.elapsed <= 5.0 + TOLERANCE, (
+        f"main() s'est terminé à {fmt_t(ex.elapsed)} ; attendu au plus à {fmt_t(5.0)} : "
+        "chaque durée est tirée entre 1 et 5 secondes et les téléchargements se font en "
+        f"même temps{_note_blocage(ex)}"
+    )
