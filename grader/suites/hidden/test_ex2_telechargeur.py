@@ -221,8 +221,7 @@ def test_fichier_le_plus_lent(student: Any, durees: dict[str, float]) -> None:
     )
     bilan = ex.first("Temps total")
     assert bilan is not None, (
-        f"{appel} n'a pas affiché la ligne « Temps total : …s — fichier le plus lent : "
-        f"{attendu} »"
+        f"{appel} n'a pas affiché la ligne « Temps total : …s — fichier le plus lent : {attendu} »"
     )
     assert _norm(bilan.text).endswith(f"fichier le plus lent : {attendu}"), (
         f"{appel} a affiché « {bilan.text.strip()} » ; attendu une ligne qui finit par "

@@ -83,8 +83,10 @@ def test_exemple_de_l_enonce(student: Any) -> None:
         f"{appel} a affiché {len(obtenu)} lignes ; attendu {len(attendu)} : la ligne en trop "
         f"est « {obtenu[len(attendu)]} »"
     )
-    total, lent = ex.value if isinstance(ex.value, tuple) and len(ex.value) == 2 else (None, None)
-    assert isinstance(total, (int, float)) and abs(total - 4.7) < TOLERANCE and lent == "fichier_3.zip", (
+    couple = ex.value if isinstance(ex.value, tuple) and len(ex.value) == 2 else (None, None)
+    total, lent = couple
+    bon_total = isinstance(total, (int, float)) and abs(total - 4.7) < TOLERANCE
+    assert bon_total and lent == "fichier_3.zip", (
         f"{appel} a renvoyé {ex.value!r} ; attendu à peu près (4.7, 'fichier_3.zip') : le temps "
         "total mesuré avec time.perf_counter() et le nom du fichier le plus lent"
     )
