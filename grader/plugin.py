@@ -33,6 +33,7 @@ from grader.clock import (
     VirtualClock,
     VirtualTimeError,
 )
+from grader.diagnostics import Monitor
 from grader.harness import StudentError, explain_exception
 from grader.results import Diagnostic, Status
 
@@ -59,6 +60,7 @@ class GraderState:
     skip: frozenset[str]
     time_limit: float
     watchdog: IO[str] | None
+    monitor: Monitor = field(default_factory=Monitor)
     explanation_sent: bool = False
     diagnostics_seen: set[tuple[str, str | None, int | None, str]] = field(default_factory=set)
     outcomes: list[Outcome] = field(default_factory=list)
@@ -127,12 +129,14 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[STATE] = state
     sys.dont_write_bytecode = True  # never leave caches in the student's folder
     state.machine.start()
+    state.monitor.start()
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     state = config.stash.get(STATE, None)
     if state is None:
         return
+    state.monitor.stop()
     state.machine.stop()
     for handle in (state.sink, state.watchdog):
         if handle is not None:
@@ -177,23 +181,10 @@ def virtual_clock(request: pytest.FixtureRequest) -> Iterator[VirtualClock]:
     """A fresh virtual clock at 0.0 for each test."""
     state = request.config.stash[STATE]
     clock = state.machine.new_clock()
+    state.monitor.begin_test(clock)
     yield clock
-    for call in clock.blocking:
-        where = call.where
-        held = ", ".join(call.held) if call.held else "aucune autre tâche"
-        state.diagnose(
-            Diagnostic(
-                kind="blocking-call",
-                file=where.file if where else None,
-                line=where.line if where else None,
-                message=(
-                    f"time.sleep({call.duration:g}) bloque l'event loop : pendant {call.duration:g} s "
-                    f"aucune autre tâche ne peut avancer (tâches retenues : {held}). Dans une coroutine, "
-                    "on attend avec « await asyncio.sleep(...) » (voir « async et await » et "
-                    "« Les pièges classiques »)."
-                ),
-            )
-        )
+    for diagnostic in state.monitor.end_test(clock):
+        state.diagnose(diagnostic)
 
 
 @pytest.fixture
