@@ -1,0 +1,316 @@
+"""The grader's command line: ``python -m grader``.
+
+What scripts, CI and instructors rely on (options, exit status, JSON report)
+is fixed by the exercise contract; everything else here is about saying
+clearly, in one line, what went wrong before any grading starts.
+
+Exit status: 0 once grading has run, whatever the score; 1 with
+``--min-score`` when the total is below it; 2 for a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import Any, NoReturn, TextIO
+
+from grader import formats
+from grader.metadata import Catalogue, load_catalogue
+from grader.results import Report
+
+EXIT_OK = 0
+EXIT_BELOW_MIN_SCORE = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+PROG = "python -m grader"
+
+
+class UsageError(Exception):
+    """A mistake in how the grader was called: one line on stderr, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    # argparse prints its whole usage block and exits by itself; the contract
+    # asks for a single line, so its complaints become ordinary usage errors.
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(_translate_argparse(message))
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    def add_usage(
+        self, usage: str | None, actions: Any, groups: Any, prefix: str | None = None
+    ) -> None:
+        super().add_usage(usage, actions, groups, "utilisation : " if prefix is None else prefix)
+
+
+def _translate_argparse(message: str) -> str:
+    # argparse's messages are English and the student reads French; the
+    # common ones get a French wording, the rest keep argparse's own words.
+    for english, french in (
+        ("unrecognized arguments: ", "option inconnue : "),
+        ("ambiguous option: ", "option ambiguë : "),
+    ):
+        if message.startswith(english):
+            return french + message.removeprefix(english)
+    if not message.startswith("argument "):
+        return message
+    option, _, detail = message.removeprefix("argument ").partition(": ")
+    if detail.startswith("expected one argument"):
+        return f"{option} attend une valeur"
+    if detail.startswith("invalid choice: "):
+        return f"valeur invalide pour {option} ; valeurs possibles : {', '.join(formats.FORMATS)}"
+    if detail.startswith("ignored explicit argument "):
+        return f"{option} ne prend pas de valeur"
+    return f"{option} : {detail}"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        description="Corrige les exercices asyncio du dossier donné et affiche la note.",
+        add_help=False,
+        formatter_class=_HelpFormatter,
+        epilog=(
+            "Code de sortie : 0 quand la correction a eu lieu (quelle que soit la note), "
+            "1 avec --min-score quand la note est en dessous, 2 pour une erreur d'utilisation."
+        ),
+    )
+    parser.add_argument("-h", "--help", action="help", help="affiche cette aide et s'arrête")
+    parser.add_argument(
+        "--target",
+        metavar="DOSSIER",
+        help="dossier qui contient les modules des exercices (par défaut : exercises)",
+    )
+    parser.add_argument(
+        "--only",
+        metavar="EX1,EX2",
+        help="ne corrige que ces exercices, séparés par des virgules (ex. ex2_telechargeur)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=tuple(formats.FORMATS),
+        default=None,
+        help=f"format du rapport (par défaut : {formats.DEFAULT})",
+    )
+    parser.add_argument(
+        "--output", metavar="FICHIER", help="écrit le rapport dans ce fichier plutôt qu'à l'écran"
+    )
+    parser.add_argument(
+        "--min-score",
+        metavar="N",
+        type=_score,
+        help="sort avec le code 1 si la note totale est inférieure à N",
+    )
+    parser.add_argument(
+        "--public-only",
+        action="store_true",
+        help="ne passe que les tests publics (la note finale compte aussi les tests cachés)",
+    )
+    parser.add_argument("--no-color", action="store_true", help="rapport sans couleurs")
+    parser.add_argument(
+        "--jobs",
+        metavar="N",
+        type=_jobs,
+        help="nombre d'exercices corrigés en parallèle (par défaut : selon la machine)",
+    )
+    parser.add_argument(
+        "--timing",
+        metavar="FICHIER",
+        help="écrit dans ce fichier (JSON) le temps réel et le temps virtuel de chaque exercice",
+    )
+    batch = parser.add_argument_group("correction d'une classe")
+    batch.add_argument(
+        "--submissions",
+        metavar="DOSSIER",
+        help="dossier avec une copie par élève ; à utiliser avec --csv",
+    )
+    batch.add_argument("--csv", metavar="FICHIER", help="fichier CSV des notes de la classe")
+    return parser
+
+
+def _score(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"attend un nombre, pas « {text} »") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"attend un nombre positif, pas « {text} »")
+    return value
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"attend un entier au moins égal à 1, pas « {text} »")
+    return value
+
+
+def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
+    environ = os.environ if environ is None else environ
+    try:
+        return _main(build_parser().parse_args(argv), environ)
+    except UsageError as exc:
+        # One line, whatever the message held: scripts read stderr line by line.
+        message = " ".join(str(exc).split())
+        print(f"{PROG} : erreur : {message}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print(f"{PROG} : correction interrompue", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`| head`): nothing left to say to it, and
+        # Python must not complain again when it flushes stdout on exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+
+
+def _main(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
+    catalogue = load_catalogue()
+    only = _parse_only(args.only, catalogue)
+    if args.submissions is not None or args.csv is not None:
+        return _grade_class(args, only)
+
+    target = Path(args.target if args.target is not None else "exercises")
+    _check_target(target, catalogue)
+    fmt = _load_format(args.format or formats.DEFAULT)
+    color = _use_color(args, environ, sys.stdout)
+
+    report = _grade(target, only, jobs=args.jobs, public_only=args.public_only)
+
+    text: str = fmt.render(report, color=color)
+    if args.output is not None:
+        _write_file(Path(args.output), text)
+    else:
+        _write_stdout(text)
+    publish = getattr(fmt, "publish", None)
+    if callable(publish):
+        publish(report, environ)
+    if args.timing is not None:
+        timing = report.extra.get("timing", {})
+        _write_file(Path(args.timing), json.dumps(timing, ensure_ascii=False, indent=2) + "\n")
+
+    if args.min_score is not None and report.score < args.min_score:
+        print(
+            f"Note {_points(report.score)}/{_points(report.max_score)} : en dessous du minimum "
+            f"demandé ({_points(args.min_score)}).",
+            file=sys.stderr,
+        )
+        return EXIT_BELOW_MIN_SCORE
+    return EXIT_OK
+
+
+def _points(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _parse_only(raw: str | None, catalogue: Catalogue) -> list[str] | None:
+    if raw is None:
+        return None
+    names = [name.strip() for name in raw.split(",") if name.strip()]
+    if not names:
+        raise UsageError("--only attend au moins un nom d'exercice")
+    unknown = [name for name in names if name not in catalogue.ids]
+    if unknown:
+        plural = "s" if len(unknown) > 1 else ""
+        raise UsageError(
+            f"exercice{plural} inconnu{plural} : {', '.join(unknown)} ; "
+            f"exercices connus : {', '.join(catalogue.ids)}"
+        )
+    # Duplicates would grade the same exercise twice.
+    return list(dict.fromkeys(names))
+
+
+def _check_target(target: Path, catalogue: Catalogue) -> None:
+    if not target.exists():
+        raise UsageError(f"le dossier « {target} » n'existe pas")
+    if not target.is_dir():
+        raise UsageError(f"« {target} » n'est pas un dossier")
+    if not any((target / f"{name}.py").is_file() for name in catalogue.ids):
+        expected = ", ".join(f"{name}.py" for name in catalogue.ids)
+        raise UsageError(
+            f"le dossier « {target} » ne contient aucun module d'exercice (attendus : {expected})"
+        )
+
+
+def _load_format(name: str) -> ModuleType:
+    try:
+        return formats.load(name)
+    except formats.FormatUnavailable as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def _use_color(args: argparse.Namespace, environ: Mapping[str, str], stream: TextIO) -> bool:
+    if args.no_color or args.output is not None:
+        return False
+    # NO_COLOR's convention (no-color.org): set and not empty means no colour.
+    if environ.get("NO_COLOR") or environ.get("CI"):
+        return False
+    return stream.isatty()
+
+
+def _grade(target: Path, only: list[str] | None, *, jobs: int | None, public_only: bool) -> Report:
+    # Imported here so that usage errors and --help answer at once, without
+    # loading the grading engine.
+    from grader.runner import grade
+
+    return grade(target, only, jobs=jobs, public_only=public_only)
+
+
+def _grade_class(args: argparse.Namespace, only: list[str] | None) -> int:
+    if args.submissions is None or args.csv is None:
+        raise UsageError("--submissions et --csv vont ensemble : donnez les deux")
+    conflicting = [
+        option
+        for option, value in (
+            ("--target", args.target),
+            ("--format", args.format),
+            ("--output", args.output),
+            ("--min-score", args.min_score),
+            ("--timing", args.timing),
+        )
+        if value is not None
+    ]
+    if args.public_only:
+        conflicting.append("--public-only")
+    if conflicting:
+        raise UsageError(f"--submissions ne se combine pas avec {', '.join(conflicting)}")
+    submissions = Path(args.submissions)
+    if not submissions.is_dir():
+        raise UsageError(f"le dossier « {submissions} » n'existe pas")
+    try:
+        from grader.batch import grade_class
+    except ImportError as exc:
+        raise UsageError(
+            f"la correction d'une classe n'est pas disponible ({type(exc).__name__} : {exc})"
+        ) from exc
+    return grade_class(submissions, Path(args.csv), only=only, jobs=args.jobs)
+
+
+def _write_file(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"impossible d'écrire « {path} » : {exc.strerror or exc}") from exc
+
+
+def _write_stdout(text: str) -> None:
+    stream = sys.stdout
+    buffer = getattr(stream, "buffer", None)
+    if buffer is not None and not stream.isatty():
+        # Reports are UTF-8 wherever they go, whatever the locale of a pipe.
+        stream.flush()
+        buffer.write(text.encode("utf-8"))
+        buffer.flush()
+    else:
+        stream.write(text)
+        stream.flush()
