@@ -1,0 +1,67 @@
+"""Every hidden test is seen to fail on a plausible wrong submission, and right ones get full marks.
+
+Each case is a folder `tests/submissions/<exercise>/<case>/` holding the module,
+described in `tests/submissions/<exercise>/cases.toml`.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from grader.metadata import load_catalogue
+from grader.results import Status
+from grader.runner import grade
+
+ROOT = Path(__file__).parent / "submissions"
+CATALOGUE = load_catalogue()
+
+
+def _cases() -> list[Any]:
+    params = []
+    for cases_file in sorted(ROOT.glob("*/cases.toml")):
+        exercise = cases_file.parent.name
+        with cases_file.open("rb") as handle:
+            cases = tomllib.load(handle)
+        for name, spec in cases.items():
+            params.append(pytest.param(exercise, name, spec, id=f"{exercise}/{name}"))
+    return params
+
+
+CASES = _cases()
+
+
+@pytest.mark.parametrize(("exercise", "name", "spec"), CASES)
+def test_case(exercise: str, name: str, spec: dict[str, Any]) -> None:
+    folder = ROOT / exercise / name
+    assert (folder / f"{exercise}.py").is_file(), f"missing {folder}/{exercise}.py"
+    result = grade(folder, only=[exercise]).exercises[0]
+    by_id = {t.id: t for t in result.tests}
+    if spec.get("full_marks"):
+        failing = {t.id: t.message for t in result.tests if t.status is not Status.PASSED}
+        assert not failing, f"{name} should get full marks: {failing}"
+    for test_id in spec.get("fails", []):
+        assert test_id in by_id, f"unknown test id {test_id!r} in cases.toml"
+        assert by_id[test_id].status is not Status.PASSED, f"{name} should fail {test_id}"
+        assert by_id[test_id].message, f"{test_id} fails without a message"
+    for test_id in spec.get("passes", []):
+        assert by_id[test_id].status is Status.PASSED, f"{name} should pass {test_id}: {by_id[test_id].message}"
+    if spec.get("fails"):
+        # A plausible mistake costs some points, not all: the rest still counts.
+        assert result.score > 0, f"{name} gets no point at all: is the mistake too broad?"
+
+
+@pytest.mark.parametrize("exercise", [e.id for e in CATALOGUE.exercises])
+def test_every_hidden_test_fails_on_some_case(exercise: str) -> None:
+    cases_file = ROOT / exercise / "cases.toml"
+    assert cases_file.is_file(), f"no cases for {exercise}"
+    with cases_file.open("rb") as handle:
+        cases = tomllib.load(handle)
+    failed = {test_id for spec in cases.values() for test_id in spec.get("fails", [])}
+    hidden = {t.id for t in CATALOGUE.get(exercise).tests if t.hidden}
+    assert hidden <= failed, f"hidden tests no case fails: {sorted(hidden - failed)}"
+    right = [name for name, spec in cases.items() if spec.get("full_marks")]
+    assert len(right) >= 2, "at least two correct submissions written differently"
