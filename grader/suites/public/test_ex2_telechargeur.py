@@ -49,9 +49,15 @@ def test_telecharger_attend_et_renvoie(student: Any) -> None:
         f"telecharger('fichier_1.zip', 2.5) a renvoyé {ex.value!r} ; attendu "
         "('fichier_1.zip', 2.5), le couple (nom, duree)"
     )
+    rien = (
+        " : rien n'a été attendu ; une coroutine appelée sans await ne s'exécute pas "
+        "(voir « Les pièges classiques »)"
+        if ex.elapsed < TOLERANCE
+        else ""
+    )
     assert abs(ex.elapsed - 2.5) < TOLERANCE, (
-        f"telecharger('fichier_1.zip', 2.5) s'est terminé à {fmt_t(ex.elapsed)} ; attendu "
-        f"à {fmt_t(2.5)}, après avoir attendu la durée du téléchargement"
+        f"telecharger('fichier_1.zip', 2.5) s'est terminé à {fmt_t(ex.elapsed)}{rien} ; "
+        f"attendu à {fmt_t(2.5)}, après avoir attendu la durée du téléchargement"
     )
     assert not ex.blocking, (
         "telecharger('fichier_1.zip', 2.5) a attendu en bloquant le programme"
