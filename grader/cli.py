@@ -182,6 +182,9 @@ def _main(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
 
     target = Path(args.target if args.target is not None else "exercises")
     _check_target(target, catalogue)
+    for option in (args.output, args.timing):
+        if option is not None:
+            _check_writable(Path(option))
     fmt = _load_format(args.format or formats.DEFAULT)
     color = _use_color(args, environ, sys.stdout)
 
@@ -240,6 +243,15 @@ def _check_target(target: Path, catalogue: Catalogue) -> None:
         raise UsageError(
             f"le dossier « {target} » ne contient aucun module d'exercice (attendus : {expected})"
         )
+
+
+def _check_writable(path: Path) -> None:
+    # Found out now rather than after the whole grade has run.
+    folder = path.parent
+    if not folder.is_dir():
+        raise UsageError(f"impossible d'écrire « {path} » : le dossier « {folder} » n'existe pas")
+    if path.is_dir():
+        raise UsageError(f"impossible d'écrire « {path} » : c'est un dossier")
 
 
 def _load_format(name: str) -> ModuleType:

@@ -1,0 +1,135 @@
+"""Shared fixtures for the kit's own tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from grader.results import Diagnostic, ExerciseResult, Report, Status, TestResult
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def make_report(*, public_only: bool = False) -> Report:
+    """A fixed report with every status, hidden tests, diagnostics and an explanation.
+
+    Built by hand so the report formats can be checked without running any
+    exercise; its texts are the kind the real suites write.
+    """
+    ex1 = ExerciseResult(
+        id="ex1_sync_vs_async",
+        title="Synchrone contre asynchrone",
+        tests=(
+            TestResult(
+                id="resultats_sync",
+                title="run_sync renvoie les trois listes dans l'ordre",
+                hidden=False,
+                status=Status.PASSED,
+                score=4.0,
+                max_score=4.0,
+            ),
+            TestResult(
+                id="duree_async",
+                title="run_async dure 3 s (le maximum, pas la somme)",
+                hidden=False,
+                status=Status.FAILED,
+                score=0.0,
+                max_score=6.0,
+                message=(
+                    "run_async() a duré 6.00 s ; attendu 3.00 s : les trois coroutines "
+                    "doivent attendre en même temps."
+                ),
+                hint="Relisez « Les outils principaux » : asyncio.gather lance tout d'un coup.",
+            ),
+            TestResult(
+                id="duree_totale_quelconque",
+                title="duree_totale sur n'importe quelle liste",
+                hidden=True,
+                status=Status.PASSED,
+                score=10.0,
+                max_score=10.0,
+            ),
+        ),
+        diagnostics=(
+            Diagnostic(
+                kind="blocking-call",
+                file="ex1_sync_vs_async.py",
+                line=42,
+                message=(
+                    "time.sleep(2) bloque l'event loop : pendant 2 s aucune autre tâche ne peut "
+                    "avancer. Dans une coroutine, on attend avec « await asyncio.sleep(...) »."
+                ),
+            ),
+        ),
+        explanation="La version asynchrone attend les trois réponses en même temps.",
+    )
+    ex2 = ExerciseResult(
+        id="ex2_telechargeur",
+        title="Téléchargeur concurrent avec progression",
+        tests=(
+            TestResult(
+                id="affiche_a_l_achevement",
+                title="chaque ligne s'affiche quand son téléchargement finit",
+                hidden=True,
+                status=Status.ERROR,
+                score=0.0,
+                max_score=4.0,
+                message=(
+                    "telecharger_tout({'a.zip': 1.2}) a levé KeyError: 'b.zip' "
+                    "(ex2_telechargeur.py, ligne 17)."
+                ),
+                hint="« Les outils principaux » : as_completed donne les tâches dans l'ordre où "
+                "elles finissent.",
+            ),
+            TestResult(
+                id="boucle_infinie",
+                title="telecharger_tout se termine",
+                hidden=False,
+                status=Status.TIMEOUT,
+                score=0.0,
+                max_score=8.0,
+                message="Le test a dépassé 10 s de temps réel : une boucle sans fin ? "
+                "(ex2_telechargeur.py, ligne 23)",
+            ),
+            TestResult(
+                id="total",
+                title="le total est celui du plus long [sans markup]",
+                hidden=False,
+                status=Status.PASSED,
+                score=8.0,
+                max_score=8.0,
+            ),
+        ),
+        diagnostics=(
+            Diagnostic(
+                kind="deadlock",
+                file=None,
+                line=None,
+                message="[EN LIGNE] toutes les tâches attendent quelque chose qui n'arrivera pas.",
+            ),
+            Diagnostic(kind="new-kind", file="ex2_telechargeur.py", line=None, message="Texte."),
+        ),
+    )
+    ex3 = ExerciseResult(
+        id="ex3_timeouts",
+        title="Timeout sur des tâches réseau",
+        tests=(
+            TestResult(
+                id="classement",
+                title="classement des serveurs",
+                hidden=False,
+                status=Status.ERROR,
+                score=0.0,
+                max_score=20.0,
+                message="le fichier ex3_timeouts.py est introuvable dans le dossier copie/",
+            ),
+        ),
+        problem="le fichier ex3_timeouts.py est introuvable dans le dossier copie/",
+    )
+    return Report(exercises=(ex1, ex2, ex3), public_only=public_only, target="copie")
+
+
+@pytest.fixture
+def report() -> Report:
+    return make_report()
