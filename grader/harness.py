@@ -111,6 +111,57 @@ class _TimedOutput(io.TextIOBase):
             self._partial = ""
 
 
+# Modules whose attributes student code must not rebind: the tools it is graded
+# on, the time functions the clock controls, and the grader itself.
+_GUARDED = ("asyncio", "time", "datetime", "grader.harness", "grader.plugin", "grader.clock",
+            "grader.results", "grader.diagnostics")
+
+
+@dataclass
+class Guard:
+    """A snapshot of the guarded modules and the loop policy, to find what student code rebound."""
+
+    attributes: dict[tuple[str, str], object]
+    policy: object
+
+    @classmethod
+    def take(cls) -> Guard:
+        attributes = {
+            (module_name, name): value
+            for module_name in _GUARDED
+            if (module := sys.modules.get(module_name)) is not None
+            for name, value in vars(module).items()
+            if not name.startswith("__")
+        }
+        return cls(attributes, asyncio.get_event_loop_policy())
+
+    def restore(self) -> list[str]:
+        """Put back whatever was changed; returns the changed names, e.g. ["asyncio.sleep"]."""
+        changed = []
+        for (module_name, name), value in self.attributes.items():
+            module = sys.modules.get(module_name)
+            if module is None:
+                continue
+            if vars(module).get(name, _MISSING) is not value:
+                changed.append(f"{module_name}.{name}")
+                setattr(module, name, value)
+        if asyncio.get_event_loop_policy() is not self.policy:
+            changed.append("la politique d'event loop (asyncio.set_event_loop_policy)")
+            asyncio.set_event_loop_policy(self.policy)  # type: ignore[arg-type]
+        return changed
+
+
+_MISSING = object()
+
+
+def tampering_error(changed: list[str], during: str) -> StudentError:
+    names = ", ".join(changed[:5]) + (" …" if len(changed) > 5 else "")
+    return StudentError(
+        f"{during} remplace des outils qu'il doit utiliser tels quels ({names}) : le code ne doit "
+        "pas modifier asyncio, time ni le correcteur ; la correction se fait avec les originaux"
+    )
+
+
 def current_clock() -> VirtualClock:
     """The running test's clock (kept by the event loop policy the plugin installed)."""
     policy = asyncio.get_event_loop_policy()
@@ -212,6 +263,7 @@ def run(fn: Callable[..., Any], *args: Any, budget: float = DEFAULT_BUDGET, **kw
     saved_stdout: TextIO = sys.stdout
     sys.stdout = output  # type: ignore[assignment]
     blocking_before = len(clock.blocking)
+    guard = Guard.take()
     try:
         with clock.budget(budget):
             try:
@@ -225,6 +277,9 @@ def run(fn: Callable[..., Any], *args: Any, budget: float = DEFAULT_BUDGET, **kw
     finally:
         sys.stdout = saved_stdout
         output.close_partial()
+        changed = guard.restore()
+    if changed:
+        raise tampering_error(changed, call)
     return Execution(
         value=value,
         elapsed=round(clock.now - t0, 6),

@@ -34,7 +34,7 @@ from grader.clock import (
     VirtualTimeError,
 )
 from grader.diagnostics import Monitor
-from grader.harness import StudentError, explain_exception
+from grader.harness import Guard, StudentError, explain_exception, tampering_error
 from grader.results import Diagnostic, Status
 
 @dataclass(frozen=True)
@@ -221,6 +221,7 @@ def load_student_module(target: Path, name: str, clock: VirtualClock) -> ModuleT
     sys.modules[name] = module
     saved = sys.stdout
     sys.stdout = _Discard()  # type: ignore[assignment]
+    guard = Guard.take()
     try:
         with clock.budget():
             spec.loader.exec_module(module)
@@ -241,6 +242,9 @@ def load_student_module(target: Path, name: str, clock: VirtualClock) -> ModuleT
         raise StudentError(error.message + " ; le module ne peut pas être importé", error.where) from exc
     finally:
         sys.stdout = saved
+        changed = guard.restore()
+    if changed:
+        raise tampering_error(changed, f"l'import de {name}.py")
     return module
 
 
