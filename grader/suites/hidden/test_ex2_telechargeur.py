@@ -102,6 +102,12 @@ def _note_blocage(ex: Execution) -> str:
     )
 
 
+_TROP_TOT = (
+    " : trop tôt, avant la fin du téléchargement ; une attente appelée sans await ne "
+    "s'exécute pas (voir « Les pièges classiques »)"
+)
+
+
 def _manquant(appel: str, nom: str) -> str:
     return (
         f"{appel} n'a affiché aucune ligne « {nom} terminé (…s) » ; attendu une ligne par "
@@ -125,6 +131,8 @@ def test_total_egal_au_plus_long(student: Any, durees: dict[str, float]) -> None
                 " : c'est la somme des durées, les téléchargements se sont faits l'un après "
                 "l'autre au lieu d'en même temps"
             )
+        elif ex.elapsed < plus_long:
+            cause = _TROP_TOT
         else:
             cause = ""
         raise AssertionError(
@@ -165,10 +173,13 @@ def test_affiche_a_l_achevement(student: Any, durees: dict[str, float]) -> None:
     for nom in sorted(durees, key=durees.__getitem__):
         ligne = _ligne_de(ex, nom)
         assert ligne is not None, _manquant(appel, nom)
+        if ligne.t < durees[nom]:
+            ecart = _TROP_TOT
+        else:
+            ecart = " : trop tard, la ligne a attendu la fin d'autres téléchargements"
         assert abs(ligne.t - durees[nom]) < TOLERANCE, (
-            f"{appel} : « {nom} terminé » affiché à {fmt_t(ligne.t)} ; attendu à "
-            f"{fmt_t(durees[nom])}, dès la fin de son téléchargement, pas une fois "
-            f"tous les résultats réunis{_note_blocage(ex)}"
+            f"{appel} : « {nom} terminé » affiché à {fmt_t(ligne.t)}{ecart} ; attendu à "
+            f"{fmt_t(durees[nom])}, dès la fin de son téléchargement{_note_blocage(ex)}"
         )
 
 
