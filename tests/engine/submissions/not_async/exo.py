@@ -1,0 +1,11 @@
+import asyncio
+
+def travail(x):
+    return 2 * x
+
+async def ensemble(durees):
+    await asyncio.gather(*(asyncio.sleep(d) for d in durees))
+
+
+def double(x):
+    return 2 * x

@@ -1,0 +1,12 @@
+import asyncio
+
+async def travail(x):
+    while True:
+        await asyncio.sleep(0.5)
+
+async def ensemble(durees):
+    await asyncio.gather(*(asyncio.sleep(d) for d in durees))
+
+
+def double(x):
+    return 2 * x

@@ -1,0 +1,88 @@
+"""Whatever the student's code does, the grader finishes, names the problem and scores the rest.
+
+Each case is a submission of a small exercise of the kit's own (`tests/engine/`),
+so these tests do not depend on the course's exercises.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from grader.metadata import load_catalogue
+from grader.results import Report, Status
+from grader.runner import grade
+
+ENGINE = Path(__file__).parent / "engine"
+CATALOGUE = load_catalogue(ENGINE / "catalogue.toml")
+
+pytestmark = pytest.mark.timeout(60)
+
+
+def grade_case(name: str) -> Report:
+    return grade(
+        ENGINE / "submissions" / name,
+        catalogue=CATALOGUE,
+        suites=ENGINE / "suites",
+        time_limit=1.0,
+    )
+
+
+# case -> (status of `travail`, words its message must hold, total score)
+CASES = {
+    "correct": (Status.PASSED, [], 20),
+    "syntax_error": (Status.ERROR, ["erreur de syntaxe", "exo.py, ligne 3"], 0),
+    "import_error": (Status.ERROR, ["ModuleNotFoundError", "module_qui_n_existe_pas", "import"], 0),
+    "missing": (Status.ERROR, ["travail", "introuvable"], 10),
+    "not_async": (Status.ERROR, ["async def"], 10),
+    "stub": (Status.ERROR, ["travail est encore à compléter", "exo.py, ligne 5"], 10),
+    "raises": (Status.ERROR, ["KeyError", "exo.py, ligne 5"], 10),
+    "endless": (Status.TIMEOUT, ["temps réel", "exo.py, ligne"], 10),
+    "deadlock": (Status.ERROR, ["interblocage", "await file.get()"], 10),
+    "busy": (Status.ERROR, ["boucle active", "exo.py, ligne 5"], 10),
+    "polling": (Status.ERROR, ["temps simulé"], 10),
+    "exit_at_import": (Status.ERROR, ["sys.exit(0)", "import"], 0),
+    "exit_in_coroutine": (Status.ERROR, ["sys.exit(3)", "exo.py, ligne 6"], 10),
+    "os_exit_at_import": (Status.ERROR, ["os._exit(0)", "import"], 0),
+    "os_exit_in_coroutine": (Status.ERROR, ["os._exit(0)", "exo.py, ligne 5"], 10),
+    "crash": (Status.ERROR, ["arrêté brutalement"], 10),
+    "patched_sleep": (Status.ERROR, ["asyncio.sleep"], 0),
+    "flood": (Status.FAILED, ["travail(2) a renvoyé 0"], 10),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_failure_mode_is_named_and_the_rest_is_scored(name: str) -> None:
+    status, words, score = CASES[name]
+    report = grade_case(name)
+    [exercise] = report.exercises
+    travail = next(t for t in exercise.tests if t.id == "travail")
+    assert travail.status is status, travail.message
+    for word in words:
+        assert word in travail.message
+    assert report.score == score
+    for test in exercise.tests:
+        # Points only for what passed, and every failure says why.
+        assert (test.score > 0) == (test.status is Status.PASSED)
+        assert test.status is Status.PASSED or test.message
+
+
+def test_endless_loop_is_reported_with_its_line() -> None:
+    [exercise] = grade_case("endless").exercises
+    [diagnostic] = [d for d in exercise.diagnostics if d.kind == "endless-loop"]
+    assert diagnostic.file == "exo.py" and diagnostic.line in (5, 6)
+
+
+def test_nothing_the_student_prints_reaches_the_report() -> None:
+    report = grade_case("flood")
+    text = json.dumps(report.to_dict(), ensure_ascii=False)
+    assert "Note : 100" not in text and '"score": 100' not in text
+    assert len(text) < 5_000
+
+
+def test_a_crash_still_runs_the_tests_after_it() -> None:
+    [exercise] = grade_case("crash").exercises
+    statuses = {t.id: t.status for t in exercise.tests}
+    assert statuses == {"travail": Status.ERROR, "ensemble": Status.PASSED, "double": Status.PASSED}
