@@ -1,0 +1,84 @@
+"""Les sessions du kit, lancées avec nox (`python -m pip install nox`).
+
+    nox -s grade        corrige vos exercices (dossier exercises/)
+    nox -s check        les tests publics seulement
+    nox -s solutions    vérifie que les solutions de référence ont 100/100
+    nox -s tests        les tests du kit lui-même, sur chaque Python pris en charge
+    nox -s lint         ruff et mypy
+    nox -s bench        mesure la vitesse du correcteur (pas lancée par défaut)
+    nox -s export       prépare le dépôt des élèves (pas lancée par défaut)
+
+`nox -l` liste les sessions ; ce qui suit `--` est passé à la commande de la
+session, par exemple `nox -s grade -- --only ex2_telechargeur`.
+"""
+
+from __future__ import annotations
+
+import nox
+
+nox.needs_version = ">=2024.4.15"
+
+# Reinstalling into an existing environment takes seconds; creating one from
+# scratch on every run would take much longer for no benefit.
+nox.options.reuse_venv = "yes"
+# Each supported Python the machine has is tested; one it lacks is skipped,
+# on CI too, rather than failing the run or being downloaded.
+nox.options.error_on_missing_interpreters = False
+nox.options.download_python = "never"
+
+PYTHONS = ["3.11", "3.12", "3.13"]
+
+
+def _grade(session: nox.Session, *args: str) -> None:
+    session.install("-e", ".")
+    session.run("python", "-m", "grader", *args, *session.posargs)
+
+
+@nox.session
+def grade(session: nox.Session) -> None:
+    """Corrige les exercices du dossier exercises/ et affiche la note."""
+    _grade(session, "--target", "exercises")
+
+
+@nox.session
+def check(session: nox.Session) -> None:
+    """Corrige exercises/ avec les tests publics seulement, sans les tests cachés."""
+    _grade(session, "--target", "exercises", "--public-only")
+
+
+@nox.session
+def solutions(session: nox.Session) -> None:
+    """Corrige les solutions de référence : échoue si elles n'ont pas 100/100."""
+    _grade(session, "--target", "solutions", "--min-score", "100")
+
+
+@nox.session(python=PYTHONS)
+def tests(session: nox.Session) -> None:
+    """Lance les tests du kit (pytest tests) sur chaque Python pris en charge présent ici."""
+    session.install("-e", ".[dev]")
+    session.run("python", "-m", "pytest", "tests", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Vérifie le style (ruff check, ruff format --check) et les types du correcteur (mypy)."""
+    session.install("-e", ".[dev]")
+    paths = session.posargs or ["."]
+    session.run("ruff", "check", *paths)
+    session.run("ruff", "format", "--check", *paths)
+    # Without arguments mypy checks what pyproject.toml names: grader/.
+    session.run("mypy", *session.posargs)
+
+
+@nox.session(default=False)
+def bench(session: nox.Session) -> None:
+    """Mesure le temps réel, le temps virtuel et la mémoire d'une correction des solutions."""
+    session.install("-e", ".")
+    session.run("python", "-m", "grader.bench", *session.posargs)
+
+
+@nox.session(default=False)
+def export(session: nox.Session) -> None:
+    """Construit le dépôt modèle des élèves (sans les solutions ni les tests cachés)."""
+    session.install("-e", ".")
+    session.run("python", "-m", "grader.export", *session.posargs)
