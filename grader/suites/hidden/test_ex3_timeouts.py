@@ -1,0 +1,373 @@
+"""Hidden tests of ex3_timeouts: classification, timing, warnings, silent servers, cleanup.
+
+Every property that holds for any input is checked on generated servers (names,
+delays and timeout the student cannot guess), so a program tuned to SERVEURS,
+to TIMEOUT or to the statement's sample fails. Delays and timeouts are tenths
+of a second and a delay never equals the timeout: whether a server answers in
+time is never ambiguous.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import string
+from typing import Any
+
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from grader.harness import (
+    Execution,
+    Line,
+    current_clock,
+    explain_exception,
+    fmt_t,
+    now,
+    require,
+    run,
+    student_location,
+)
+
+# Virtual times are exact to the microsecond: a hundredth of a second leaves room
+# only for rounding, never for a wrong schedule.
+TOLERANCE = 0.005
+
+Serveurs = dict[str, float | None]
+Cas = tuple[Serveurs, float]
+
+NOMS = st.text(alphabet=string.ascii_lowercase, min_size=1, max_size=6)
+
+
+@st.composite
+def reseaux(draw: st.DrawFn, *, min_size: int = 1, au_moins_un_timeout: bool = False) -> Cas:
+    """1 to 6 servers with generated names, delays from 0.1 s to 6.0 s (a few silent
+    ones), and a timeout from 0.1 s to 4.0 s that no delay equals."""
+    dixiemes_timeout = draw(st.integers(min_value=1, max_value=40))
+    n = draw(st.integers(min_value=min_size, max_value=6))
+    noms = draw(st.lists(NOMS, min_size=n, max_size=n, unique=True))
+    dixiemes = draw(
+        st.lists(
+            st.integers(min_value=1, max_value=60).filter(lambda d: d != dixiemes_timeout),
+            min_size=n,
+            max_size=n,
+        )
+    )
+    muets = draw(st.sets(st.integers(min_value=0, max_value=max(n - 1, 0)), max_size=2))
+    serveurs: Serveurs = {
+        nom: None if i in muets else d / 10
+        for i, (nom, d) in enumerate(zip(noms, dixiemes, strict=True))
+    }
+    timeout = dixiemes_timeout / 10
+    if au_moins_un_timeout and not _attendu(serveurs, timeout)[1]:
+        # The last server becomes late: the property needs one call to cut short.
+        serveurs[noms[-1]] = None
+    return serveurs, timeout
+
+
+# Answers listed out of completion order, a silent server, and a server (tardif)
+# that answers under TIMEOUT = 2.0 but not under the timeout passed: checked
+# before any generated case.
+MELANGE: Cas = (
+    {"lent": 2.6, "moyen": 1.3, "muet": None, "eclair": 0.2, "tardif": 1.9, "tortue": 4.1},
+    1.5,
+)
+
+
+# -- helpers ----------------------------------------------------------------------------
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _appel(serveurs: Serveurs, timeout: float) -> str:
+    return f"interroger_tous({serveurs}, {timeout})"
+
+
+def _lancer(student: Any, serveurs: Serveurs, timeout: float) -> Execution:
+    fn = require(student, "interroger_tous", coroutine=True)
+    return run(fn, dict(serveurs), timeout)
+
+
+def _a_temps(delai: float | None, timeout: float) -> bool:
+    return delai is not None and delai < timeout
+
+
+def _attendu(serveurs: Serveurs, timeout: float) -> tuple[list[str], list[str]]:
+    ont_repondu = [nom for nom, d in serveurs.items() if _a_temps(d, timeout)]
+    en_timeout = [nom for nom, d in serveurs.items() if not _a_temps(d, timeout)]
+    return ont_repondu, en_timeout
+
+
+def _fin(delai: float | None, timeout: float) -> float:
+    """When the call of one server ends: its answer or its timeout."""
+    return delai if delai is not None and delai < timeout else timeout
+
+
+def _decrit(delai: float | None) -> str:
+    return "ne répond jamais" if delai is None else f"répond en {delai:.1f} s"
+
+
+def _resultat(ex: Execution, appel: str) -> tuple[list[str], list[str]]:
+    valeur = ex.value
+    forme = (
+        isinstance(valeur, tuple)
+        and len(valeur) == 2
+        and all(isinstance(v, (list, tuple)) for v in valeur)
+    )
+    assert forme, (
+        f"{appel} a renvoyé {valeur!r} ; attendu un couple de deux listes (ont_repondu, en_timeout)"
+    )
+    return list(valeur[0]), list(valeur[1])
+
+
+def _avertissement(ex: Execution, nom: str) -> Line | None:
+    return next((ln for ln in ex.lines if _norm(ln.text).startswith(f"Attention : {nom} ")), None)
+
+
+def _texte_avertissement(nom: str, timeout: float) -> str:
+    return f"Attention : {nom} n'a pas répondu en {timeout:.1f}s"
+
+
+def _texte_resume(ont_repondu: list[str], en_timeout: list[str]) -> str:
+    return (
+        f"Résumé : {len(ont_repondu)} ont répondu ({', '.join(ont_repondu)}) / "
+        f"{len(en_timeout)} en timeout ({', '.join(en_timeout)})"
+    )
+
+
+def _note_blocage(ex: Execution) -> str:
+    """Points at a blocking time.sleep, the usual cause of a serialised schedule."""
+    if not ex.blocking:
+        return ""
+    appel = ex.blocking[0]
+    ou = f" ({appel.where})" if appel.where else ""
+    return (
+        f". Attention : un appel bloquant a figé tout le programme pendant "
+        f"{appel.duration:.2f} s{ou} ; dans une coroutine, time.sleep empêche les autres "
+        "tâches d'avancer, et wait_for ne peut pas l'interrompre (voir « Les pièges "
+        "classiques »)"
+    )
+
+
+def _verifier_classement(student: Any, serveurs: Serveurs, timeout: float) -> Execution:
+    appel = _appel(serveurs, timeout)
+    ex = _lancer(student, serveurs, timeout)
+    obtenu = _resultat(ex, appel)
+    attendu = _attendu(serveurs, timeout)
+    if obtenu == attendu:
+        return ex
+    if sorted(obtenu[0]) == sorted(attendu[0]) and sorted(obtenu[1]) == sorted(attendu[1]):
+        raise AssertionError(
+            f"{appel} a renvoyé {obtenu!r} ; attendu {attendu!r} : les bons serveurs, mais "
+            "chaque liste doit suivre l'ordre du dictionnaire serveurs, pas l'ordre dans "
+            "lequel les réponses sont arrivées"
+        )
+    constante = getattr(student, "TIMEOUT", None)
+    if (
+        isinstance(constante, (int, float))
+        and abs(constante - timeout) > TOLERANCE
+        and obtenu == _attendu(serveurs, constante)
+    ):
+        raise AssertionError(
+            f"{appel} a renvoyé {obtenu!r} ; attendu {attendu!r}. C'est le classement pour "
+            f"TIMEOUT = {constante} s : il faut utiliser le timeout reçu en argument "
+            f"({timeout} s), pas la constante"
+        )
+    erreurs = []
+    for nom, delai in serveurs.items():
+        if _a_temps(delai, timeout) and nom not in obtenu[0]:
+            erreurs.append(f"{nom} ({_decrit(delai)}) devait être dans ont_repondu")
+        elif not _a_temps(delai, timeout) and nom not in obtenu[1]:
+            erreurs.append(f"{nom} ({_decrit(delai)}) devait être dans en_timeout")
+    detail = " ; ".join(erreurs) if erreurs else "des noms en trop ou en double"
+    raise AssertionError(
+        f"{appel} a renvoyé {obtenu!r} ; attendu {attendu!r} avec un timeout de "
+        f"{timeout} s : {detail}"
+    )
+
+
+# -- tests --------------------------------------------------------------------------------
+
+
+@given(cas=reseaux())
+@example(cas=MELANGE)
+def test_classement_quelconque(student: Any, cas: Cas) -> None:
+    serveurs, timeout = cas
+    _verifier_classement(student, serveurs, timeout)
+
+
+@given(cas=reseaux())
+@example(cas=MELANGE)
+def test_duree_totale(student: Any, cas: Cas) -> None:
+    serveurs, timeout = cas
+    appel = _appel(serveurs, timeout)
+    ex = _lancer(student, serveurs, timeout)
+    fins = {nom: _fin(d, timeout) for nom, d in serveurs.items()}
+    attendu = max(fins.values())
+    if abs(ex.elapsed - attendu) < TOLERANCE:
+        return
+    dernier = max(fins, key=fins.__getitem__)
+    if _a_temps(serveurs[dernier], timeout):
+        pourquoi = f"le délai du serveur le plus lent ({dernier}, {fins[dernier]:.1f} s)"
+    else:
+        pourquoi = f"le timeout ({timeout} s), puisque {dernier} {_decrit(serveurs[dernier])}"
+    somme = sum(fins.values())
+    if len(serveurs) > 1 and abs(ex.elapsed - somme) < TOLERANCE:
+        cause = (
+            " : c'est la somme des attentes, les serveurs ont été interrogés l'un après "
+            "l'autre au lieu d'en même temps"
+        )
+    elif ex.elapsed > timeout + TOLERANCE:
+        cause = " : plus long que le timeout, un appel en retard n'a pas été interrompu"
+    else:
+        cause = ""
+    raise AssertionError(
+        f"{appel} s'est terminé à {fmt_t(ex.elapsed)}{cause} ; attendu à {fmt_t(attendu)}, "
+        f"{pourquoi} : tous les serveurs sont interrogés en même temps et aucun n'est "
+        f"attendu plus que le timeout{_note_blocage(ex)}"
+    )
+
+
+@given(cas=reseaux(au_moins_un_timeout=True))
+@example(cas=MELANGE)
+def test_avertissement_au_timeout(student: Any, cas: Cas) -> None:
+    serveurs, timeout = cas
+    appel = _appel(serveurs, timeout)
+    ex = _lancer(student, serveurs, timeout)
+    for nom, delai in serveurs.items():
+        ligne = _avertissement(ex, nom)
+        texte = _texte_avertissement(nom, timeout)
+        if _a_temps(delai, timeout):
+            assert ligne is None, (
+                f"{appel} a affiché « {ligne.text.strip() if ligne else ''} » alors que {nom} "
+                f"{_decrit(delai)}, avant le timeout de {timeout} s ; attendu : aucun "
+                "avertissement pour un serveur qui a répondu"
+            )
+            continue
+        assert ligne is not None, (
+            f"{appel} n'a pas affiché « {texte} » ; attendu au moment où le timeout de {nom} "
+            f"expire, à {fmt_t(timeout)} ({nom} {_decrit(delai)})"
+        )
+        assert _norm(ligne.text) == texte, (
+            f"{appel} a affiché « {ligne.text.strip()} » ; attendu « {texte} », avec le "
+            "timeout reçu en argument, écrit avec un chiffre après la virgule"
+        )
+        assert abs(ligne.t - timeout) < TOLERANCE, (
+            f"{appel} a affiché « {texte} » à {fmt_t(ligne.t)} ; attendu à {fmt_t(timeout)}, "
+            f"au moment même où le timeout de {nom} expire (tous les appels partent à "
+            f"{fmt_t(0)}){_note_blocage(ex)}"
+        )
+
+
+async def _attendre_longtemps(interroger_serveur: Any, nom: str, limite: float) -> Any:
+    """Gives a silent server `limite` seconds: it must still be waiting at the end."""
+    try:
+        reponse = await asyncio.wait_for(interroger_serveur(nom, None), limite)
+    except TimeoutError:
+        return "toujours en attente", now()
+    except Exception as exc:
+        # Worded by the test, which knows what the student should have done instead.
+        return exc, now()
+    return reponse, now()
+
+
+# Silent servers among others, then nothing but silent servers.
+MUETS: list[Cas] = [
+    ({"muet": None, "rapide": 0.3, "silence": None, "posé": 0.9}, 1.2),
+    ({"fantome": None, "absent": None}, 0.7),
+]
+
+
+def test_serveurs_muets(student: Any) -> None:
+    interroger_serveur = require(student, "interroger_serveur", coroutine=True)
+    limite = 100.0
+    ex = run(_attendre_longtemps, interroger_serveur, "muet", limite)
+    quoi, quand = ex.value
+    appel = "interroger_serveur('muet', None)"
+    if isinstance(quoi, NotImplementedError):
+        raise explain_exception(appel, quoi, current_clock())
+    if isinstance(quoi, BaseException):
+        where = student_location(quoi, current_clock())
+        ou = f" ({where})" if where else ""
+        raise AssertionError(
+            f"{appel} a levé {type(quoi).__name__}{ou} à {fmt_t(quand - ex.t0)} ; attendu : "
+            "ne jamais répondre et ne rien lever, juste attendre sans fin. C'est le wait_for "
+            "de interroger_tous qui décide quand abandonner"
+        )
+    assert quoi == "toujours en attente", (
+        f"{appel} a renvoyé {quoi!r} à {fmt_t(quand - ex.t0)} ; attendu : ne jamais répondre "
+        f"(au bout de {limite:.0f} s d'attente, il n'avait toujours pas à répondre)"
+    )
+    for serveurs, timeout in MUETS:
+        appel = _appel(serveurs, timeout)
+        ex = _verifier_classement(student, serveurs, timeout)
+        assert abs(ex.elapsed - timeout) < TOLERANCE, (
+            f"{appel} s'est terminé à {fmt_t(ex.elapsed)} ; attendu à {fmt_t(timeout)} : les "
+            "serveurs muets sont abandonnés quand le timeout expire, en même temps"
+            f"{_note_blocage(ex)}"
+        )
+
+
+@given(cas=reseaux(au_moins_un_timeout=True))
+@example(cas=MELANGE)
+def test_aucune_tache_restante(student: Any, cas: Cas) -> None:
+    serveurs, timeout = cas
+    appel = _appel(serveurs, timeout)
+    ex = _lancer(student, serveurs, timeout)
+    assert not ex.pending, (
+        f"{appel} a rendu la main à {fmt_t(ex.elapsed)} alors que {len(ex.pending)} tâche(s) "
+        f"tournaient encore : {' ; '.join(ex.pending)}. Attendu : aucune, un appel qui "
+        "dépasse le timeout doit être annulé, pas laissé en arrière-plan"
+    )
+
+
+LIMITES: list[tuple[str, Cas]] = [
+    ("aucun serveur", ({}, 1.0)),
+    ("tous en timeout", ({"lent": 2.5, "muet": None, "las": 1.1}, 0.8)),
+    ("aucun timeout", ({"vif": 0.2, "agile": 0.7}, 3.0)),
+]
+
+
+def test_cas_limites(student: Any) -> None:
+    for cas, (serveurs, timeout) in LIMITES:
+        appel = _appel(serveurs, timeout)
+        ex = _verifier_classement(student, serveurs, timeout)
+        resume = _texte_resume(*_attendu(serveurs, timeout))
+        lignes = [_norm(t) for t in ex.texts if _norm(t).startswith("Résumé")]
+        vu = " puis ".join(f"« {t} »" for t in lignes) or "aucun résumé"
+        assert lignes == [resume], (
+            f"{appel} ({cas}) a affiché {vu} ; attendu une seule ligne « {resume} » (un "
+            "groupe vide s'écrit « 0 » et « () »)"
+        )
+        avertissements = [_norm(t) for t in ex.texts if _norm(t).startswith("Attention")]
+        attendus = [_texte_avertissement(nom, timeout) for nom in _attendu(serveurs, timeout)[1]]
+        assert sorted(avertissements) == sorted(attendus), (
+            f"{appel} ({cas}) a affiché {len(avertissements)} avertissement(s) ; attendu "
+            f"{len(attendus)} : un par serveur en timeout"
+        )
+
+
+@given(cas=reseaux(min_size=0))
+@example(cas=MELANGE)
+def test_resume_quelconque(student: Any, cas: Cas) -> None:
+    serveurs, timeout = cas
+    appel = _appel(serveurs, timeout)
+    ex = _lancer(student, serveurs, timeout)
+    attendu = _texte_resume(*_attendu(serveurs, timeout))
+    resumes = [ln for ln in ex.lines if _norm(ln.text).startswith("Résumé")]
+    assert resumes, f"{appel} n'a pas affiché le résumé ; attendu « {attendu} »"
+    assert len(resumes) == 1, (
+        f"{appel} a affiché {len(resumes)} lignes « Résumé … » ; attendu une seule, à la fin"
+    )
+    assert _norm(resumes[0].text) == attendu, (
+        f"{appel} a affiché « {resumes[0].text.strip()} » ; attendu « {attendu} » : les "
+        "nombres de serveurs, puis leurs noms séparés par « , » dans l'ordre du dictionnaire"
+    )
+    textes = [_norm(t) for t in ex.texts]
+    position = textes.index(attendu)
+    apres = [t for t in textes[position + 1 :] if t.startswith("Attention")]
+    assert not apres, (
+        f"{appel} a affiché « {apres[0]} » après le résumé ; attendu le résumé en dernier, "
+        "une fois tous les appels terminés"
+    )
