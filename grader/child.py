@@ -71,5 +71,17 @@ def main(argv: list[str] | None = None) -> int:
     real_exit(0 if code in (0, 1) else 3)
 
 
+def run_forked(argv: list[str], workdir: str) -> None:
+    """Entry point of a child forked from the fork server (see grader.zygote)."""
+    # A session of its own, so the parent can kill the child and anything it
+    # started; and no terminal: whatever the student prints goes nowhere.
+    os.setsid()
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    os.chdir(workdir)
+    main(argv)
+
+
 if __name__ == "__main__":
     sys.exit(main())

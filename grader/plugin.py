@@ -62,7 +62,7 @@ class GraderState:
     watchdog: IO[str] | None
     monitor: Monitor = field(default_factory=Monitor)
     explanation_sent: bool = False
-    diagnostics_seen: set[tuple[str, str | None, int | None, str]] = field(default_factory=set)
+    diagnostics_seen: set[tuple[str, str | None, int | None]] = field(default_factory=set)
     outcomes: list[Outcome] = field(default_factory=list)
 
     def emit(self, event: dict[str, Any]) -> None:
@@ -71,7 +71,9 @@ class GraderState:
             self.sink.flush()
 
     def diagnose(self, diagnostic: Diagnostic) -> None:
-        key = (diagnostic.kind, diagnostic.file, diagnostic.line, diagnostic.message)
+        # Once per mistake and place: the same line met in every example of a
+        # property test is one diagnostic, not a hundred.
+        key = (diagnostic.kind, diagnostic.file, diagnostic.line)
         if key not in self.diagnostics_seen:
             self.diagnostics_seen.add(key)
             self.emit({"event": "diagnostic", **diagnostic.to_dict()})

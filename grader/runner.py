@@ -17,6 +17,7 @@ A test the parent cannot account for never earns its points.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import re
 import subprocess
@@ -28,6 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.child import run_forked
 from grader.metadata import SUITES, Catalogue, ExerciseSpec, TestSpec, load_catalogue
 from grader.results import Diagnostic, ExerciseResult, Report, Status, TestResult
 
@@ -71,7 +73,8 @@ def _read_events(path: Path, into: _Events) -> None:
             into.outcomes.setdefault(str(event["test"]), event)
         elif kind == "diagnostic":
             diagnostic = Diagnostic.from_dict(event)
-            if diagnostic not in into.diagnostics:
+            key = (diagnostic.kind, diagnostic.file, diagnostic.line)
+            if all((d.kind, d.file, d.line) != key for d in into.diagnostics):
                 into.diagnostics.append(diagnostic)
         elif kind == "explanation" and into.explanation is None:
             into.explanation = str(event.get("text", ""))
@@ -148,12 +151,42 @@ def _run_child(
     ]
     if public_only:
         command.append("--public-only")
+    # The child stops itself at each test's limit; this is the backstop.
+    hard_limit = _START_GRACE + time_limit * (expected + 1)
+    if _fork_server_available():
+        code = _run_forked(command[3:], workdir, hard_limit)
+    else:
+        code = _run_subprocess(command, workdir, hard_limit)
+    return results, watchdog, code
+
+
+def _fork_server_available() -> bool:
+    return sys.platform != "win32" and "forkserver" in multiprocessing.get_all_start_methods()
+
+
+def _run_forked(argv: list[str], workdir: Path, hard_limit: float) -> int | None:
+    context = multiprocessing.get_context("forkserver")
+    # Heavy imports happen once, in the fork server; see grader.zygote.
+    context.set_forkserver_preload(["grader.zygote"])
+    process = context.Process(target=run_forked, args=(argv, str(workdir)), daemon=False)
+    process.start()
+    process.join(hard_limit)
+    if process.is_alive():
+        try:
+            os.killpg(process.pid, 9)  # the child made itself a session leader
+        except OSError:
+            process.kill()
+        process.join()
+        return None
+    return process.exitcode
+
+
+def _run_subprocess(command: list[str], workdir: Path, hard_limit: float) -> int | None:
     env = dict(os.environ)
     # The grader's own package must be importable whatever the current folder is.
     package_root = str(Path(__file__).resolve().parent.parent)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
     env["PYTHONDONTWRITEBYTECODE"] = "1"
-    env["PYTHONHASHSEED"] = "0"
     env.pop("PYTEST_ADDOPTS", None)
     process = subprocess.Popen(
         command,
@@ -164,14 +197,11 @@ def _run_child(
         env=env,
         start_new_session=True,  # so a kill takes the student's own children too
     )
-    # The child stops itself at each test's limit; this is the backstop.
-    hard_limit = _START_GRACE + time_limit * (expected + 1)
     try:
-        code: int | None = process.wait(timeout=hard_limit)
+        return process.wait(timeout=hard_limit)
     except subprocess.TimeoutExpired:
         _kill(process)
-        code = None
-    return results, watchdog, code
+        return None
 
 
 def _kill(process: subprocess.Popen[bytes]) -> None:
