@@ -1,0 +1,116 @@
+"""Public tests of ex5_moniteur, on the statement's services.
+
+Run them with:  python -m grader --only ex5_moniteur
+The grade also counts hidden tests, on other services, delays and timeouts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from grader.harness import Execution, StudentError, fmt_t, require, run
+
+TOLERANCE = 0.005
+
+# The statement's sample run, with the given SERVICES and TIMEOUT = 2.0.
+ATTENDU = [
+    (0.1, "[EN LIGNE] cache Redis (0.10s)"),
+    (0.3, "[EN LIGNE] base de données (0.30s)"),
+    (0.8, "[EN LIGNE] CDN (0.80s)"),
+    (1.2, "[EN LIGNE] serveur mail (1.20s)"),
+    (2.0, "[HORS LIGNE] API externe (timeout après 2.0s)"),
+    (2.0, "Bilan : 4 en ligne / 1 hors ligne — durée totale 2.00s"),
+]
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _textes(ex: Execution) -> list[str]:
+    return [_norm(t) for t in ex.texts if t.strip()]
+
+
+def _note_blocage(ex: Execution) -> str:
+    if not ex.blocking:
+        return ""
+    appel = ex.blocking[0]
+    ou = f" ({appel.where})" if appel.where else ""
+    return (
+        f". Attention : un appel bloquant a figé tout le programme pendant "
+        f"{appel.duration:.2f} s{ou} ; dans une coroutine, time.sleep empêche les autres "
+        "tâches d'avancer (voir « Les pièges classiques »)"
+    )
+
+
+def _lancer_main(student: Any, argv: list[str]) -> Execution:
+    main = require(student, "main", coroutine=False)
+    try:
+        return run(main, argv)
+    except StudentError as exc:
+        cause = exc.__cause__
+        if isinstance(cause, SystemExit) and cause.code == 2:
+            raise AssertionError(
+                f"main({argv!r}) : argparse a refusé les arguments ({exc.message}) ; "
+                "attendu que main lise la liste argv qu'on lui passe, avec "
+                "parser.parse_args(argv), et accepte l'option --timeout SECONDES"
+            ) from exc
+        raise
+
+
+def test_exemple_de_l_enonce(student: Any) -> None:
+    surveiller = require(student, "surveiller", coroutine=True)
+    ex = run(surveiller)
+    appel = "surveiller()"
+    obtenu = [ln for ln in ex.lines if ln.text.strip()]
+    for i, (t, ligne) in enumerate(ATTENDU):
+        assert i < len(obtenu), (
+            f"{appel} n'a affiché que {len(obtenu)} ligne(s) ; la ligne {i + 1} attendue "
+            f"est « {ligne} » (voir l'exemple d'exécution de l'énoncé)"
+        )
+        texte = _norm(obtenu[i].text)
+        assert texte == ligne, (
+            f"{appel} : ligne {i + 1} affichée « {texte} » ; attendu « {ligne} » "
+            "(les lignes attendues sont celles de l'exemple d'exécution de l'énoncé)"
+        )
+        assert abs(obtenu[i].t - t) < TOLERANCE, (
+            f"{appel} : « {ligne} » affiché à {fmt_t(obtenu[i].t)} ; attendu à {fmt_t(t)}, "
+            f"dès que le résultat de la vérification est connu{_note_blocage(ex)}"
+        )
+    assert len(obtenu) == len(ATTENDU), (
+        f"{appel} a affiché {len(obtenu)} lignes ; attendu {len(ATTENDU)} : la ligne en trop "
+        f"est « {_norm(obtenu[len(ATTENDU)].text)} »"
+    )
+    valeur = ex.value
+    attendu = "{'en_ligne': ['cache Redis', 'base de données', 'CDN', 'serveur mail'], "
+    attendu += "'hors_ligne': ['API externe'], 'duree': 2.0}"
+    assert isinstance(valeur, dict), (
+        f"{appel} a renvoyé {valeur!r} ; attendu à peu près le dictionnaire {attendu}"
+    )
+    duree = valeur.get("duree")
+    assert (
+        valeur.get("en_ligne") == ["cache Redis", "base de données", "CDN", "serveur mail"]
+        and valeur.get("hors_ligne") == ["API externe"]
+        and isinstance(duree, (int, float))
+        and abs(duree - 2.0) < TOLERANCE
+    ), f"{appel} a renvoyé {valeur!r} ; attendu à peu près {attendu}"
+
+
+def test_code_de_sortie_par_defaut(student: Any) -> None:
+    ex = _lancer_main(student, [])
+    assert ex.value == 1, (
+        f"main([]) a renvoyé {ex.value!r} ; attendu 1 : avec le timeout par défaut de 2.0 s, "
+        "« API externe » (2.5 s) est hors ligne, et le code de sortie vaut 1 dès qu'un service "
+        "est hors ligne"
+    )
+    ex = _lancer_main(student, ["--timeout", "3"])
+    assert ex.value == 0, (
+        f"main(['--timeout', '3']) a renvoyé {ex.value!r} ; attendu 0 : avec un timeout de "
+        "3 s, les cinq services répondent à temps, et le code de sortie vaut 0 quand tous "
+        "sont en ligne"
+    )
+    assert abs(ex.elapsed - 2.5) < TOLERANCE, (
+        f"main(['--timeout', '3']) s'est terminé à {fmt_t(ex.elapsed)} ; attendu à "
+        f"{fmt_t(2.5)}, quand « API externe » répond : l'option --timeout doit être "
+        f"transmise à surveiller{_note_blocage(ex)}"
+    )
