@@ -1,0 +1,66 @@
+"""The same submission gets the same report on every run, even with both cores busy.
+
+`GRADER_DETERMINISM_RUNS` sets how many grades are compared (5 by default;
+`nox -s soak` runs 50, as the acceptance check asks).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from grader.runner import grade
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES = ROOT / "tests" / "submissions"
+RUNS = int(os.environ.get("GRADER_DETERMINISM_RUNS", "5"))
+
+
+@pytest.fixture
+def partial_submission(tmp_path: Path) -> Path:
+    """One plausible mistake per exercise, where the kit has one; the solution elsewhere."""
+    folder = tmp_path / "copie"
+    folder.mkdir()
+    for solution in sorted((ROOT / "solutions").glob("ex*.py")):
+        exercise = solution.stem
+        source = solution
+        cases_file = CASES / exercise / "cases.toml"
+        if cases_file.is_file():
+            cases = tomllib.loads(cases_file.read_text(encoding="utf-8"))
+            wrong = next((name for name, spec in cases.items() if spec.get("fails")), None)
+            if wrong is not None:
+                source = CASES / exercise / wrong / f"{exercise}.py"
+        shutil.copy(source, folder / f"{exercise}.py")
+    return folder
+
+
+@pytest.fixture
+def busy_cores() -> Iterator[None]:
+    hogs = [
+        subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(os.cpu_count() or 2)
+    ]
+    try:
+        yield
+    finally:
+        for hog in hogs:
+            hog.kill()
+            hog.wait()
+
+
+@pytest.mark.timeout(600)
+def test_same_report_every_time_under_load(partial_submission: Path, busy_cores: None) -> None:
+    reports = {
+        json.dumps(grade(partial_submission).to_dict(), sort_keys=True, ensure_ascii=False)
+        for _ in range(RUNS)
+    }
+    assert len(reports) == 1
+    report = json.loads(reports.pop())
+    assert 0 < report["score"] < 100
