@@ -1,0 +1,116 @@
+"""Public tests of ex1_sync_vs_async, on the statement's data.
+
+Run them with:  python -m grader --only ex1_sync_vs_async
+The grade also counts hidden tests, with other durations and other values.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from grader.harness import Execution, require, run
+
+TOLERANCE = 0.005
+
+USERS = ["alice", "bob", "charlie"]
+ORDERS = ["order_1", "order_2"]
+INVENTORY = ["item_A", "item_B", "item_C"]
+ATTENDU = [USERS, ORDERS, INVENTORY]
+
+
+def _compact(text: str) -> str:
+    # The contract allows any white space between words: compare without it.
+    return "".join(text.split())
+
+
+def _ligne(ex: Execution, prefixe: str) -> str | None:
+    """The first printed line that starts with `prefixe`, white space aside."""
+    debut = _compact(prefixe)
+    return next((ln.text.strip() for ln in ex.lines if _compact(ln.text).startswith(debut)), None)
+
+
+def _note_blocage(ex: Execution) -> str:
+    if not ex.blocking:
+        return ""
+    appel = ex.blocking[0]
+    ou = f" ({appel.where})" if appel.where else ""
+    return (
+        f". Attention : un appel bloquant a figé tout le programme pendant "
+        f"{appel.duration:.2f} s{ou} ; dans une coroutine, time.sleep empêche les autres "
+        "tâches d'avancer (voir « Les pièges classiques »)"
+    )
+
+
+def _verifier_resultat(ex: Execution, appel: str, duree: float) -> None:
+    valeur = ex.value
+    assert isinstance(valeur, (tuple, list)) and len(valeur) == 2, (
+        f"{appel} a renvoyé {valeur!r} ; attendu un couple ([users, orders, inventory], elapsed)"
+    )
+    resultats, elapsed = valeur
+    obtenu = list(resultats) if isinstance(resultats, (list, tuple)) else resultats
+    assert obtenu == ATTENDU, (
+        f"{appel} a renvoyé les résultats {resultats!r} ; attendu {ATTENDU!r}, "
+        "dans l'ordre users, orders, inventory"
+    )
+    assert isinstance(elapsed, (int, float)) and not isinstance(elapsed, bool), (
+        f"{appel} a renvoyé {elapsed!r} comme temps écoulé ; attendu un nombre de secondes"
+    )
+    assert math.isclose(elapsed, duree, abs_tol=TOLERANCE), (
+        f"{appel} a renvoyé un temps écoulé de {elapsed:.2f} s ; attendu {duree:.2f} s, "
+        "mesuré avec time.perf_counter() avant et après les appels"
+    )
+
+
+def test_run_sync_exemple(student: Any) -> None:
+    run_sync = require(student, "run_sync", coroutine=False)
+    ex = run(run_sync)
+    assert math.isclose(ex.elapsed, 6.0, abs_tol=TOLERANCE), (
+        f"run_sync() a duré {ex.elapsed:.2f} s ; attendu 6.00 s : fetch_users (2 s), "
+        "fetch_orders (3 s) et fetch_inventory (1 s) appelées l'une après l'autre"
+    )
+    _verifier_resultat(ex, "run_sync()", 6.0)
+    ligne = _ligne(ex, "Version synchrone")
+    assert ligne is not None, "run_sync() n'a pas affiché la ligne « Version synchrone : 6.00 s »"
+    assert _compact(ligne) == _compact("Version synchrone : 6.00 s"), (
+        f"run_sync() a affiché « {ligne} » ; attendu « Version synchrone : 6.00 s », "
+        "le temps écoulé avec deux chiffres après la virgule"
+    )
+
+
+def test_run_async_exemple(student: Any) -> None:
+    run_async = require(student, "run_async", coroutine=True)
+    ex = run(run_async)
+    somme = " : c'est la somme des trois attentes" if math.isclose(ex.elapsed, 6.0) else ""
+    assert math.isclose(ex.elapsed, 3.0, abs_tol=TOLERANCE), (
+        f"run_async() a duré {ex.elapsed:.2f} s{somme} ; attendu 3.00 s, la plus longue "
+        f"des trois attentes, car les trois coroutines attendent en même temps{_note_blocage(ex)}"
+    )
+    assert not ex.blocking, (
+        f"run_async() a duré 3.00 s mais en bloquant le programme{_note_blocage(ex)}"
+    )
+    _verifier_resultat(ex, "run_async()", 3.0)
+    ligne = _ligne(ex, "Version asynchrone")
+    assert ligne is not None, "run_async() n'a pas affiché la ligne « Version asynchrone : 3.00 s »"
+    assert _compact(ligne) == _compact("Version asynchrone : 3.00 s"), (
+        f"run_async() a affiché « {ligne} » ; attendu « Version asynchrone : 3.00 s », "
+        "le temps écoulé avec deux chiffres après la virgule"
+    )
+
+
+def test_duree_totale_exemples(student: Any) -> None:
+    duree_totale = require(student, "duree_totale", coroutine=False)
+    durees = [2.0, 3.0, 1.0]
+    for concurrent, attendu, sens in (
+        (False, 6.0, "la somme des durées, les attentes se faisant l'une après l'autre"),
+        (True, 3.0, "la plus grande durée, les attentes se faisant en même temps"),
+    ):
+        appel = f"duree_totale({durees}, {concurrent})"
+        ex = run(duree_totale, list(durees), concurrent)
+        valeur = ex.value
+        assert isinstance(valeur, (int, float)) and not isinstance(valeur, bool), (
+            f"{appel} a renvoyé {valeur!r} ; attendu le nombre {attendu}"
+        )
+        assert math.isclose(valeur, attendu, abs_tol=1e-9), (
+            f"{appel} a renvoyé {valeur!r} ; attendu {attendu}, {sens}"
+        )
