@@ -1,0 +1,526 @@
+"""Hidden tests of ex4_pipeline: values, sentinels, shutdown, schedule, printing.
+
+The student's `recuperer` and `analyser` are replaced by fakes whose fetch time
+per URL and analysis time the test chooses, on generated URLs, numbers of
+consumers and timings: a program tuned to URLS or to the statement's sample
+fails. Fetch times are distinct tenths of a second, so the order in which the
+items reach the queue is never ambiguous.
+
+The expected schedule: items enter the FIFO queue as their fetch ends; each
+goes to the first free consumer. With equal analysis times that greedy
+schedule is the best one, and its finishing time does not depend on which of
+several free consumers takes an item.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from grader.clock import DeadlockError
+from grader.harness import Execution, fmt_t, now, require, run
+
+# Virtual times are exact to the microsecond: a hundredth of a second leaves room
+# only for rounding, never for a wrong schedule.
+TOLERANCE = 0.005
+
+# Where a fake fetch of an address the test never gave ends (a program that
+# fetches URLS instead of its argument): any value, as long as it is reported.
+DELAI_INCONNU = 1.0
+
+LIGNE_ANALYSE = re.compile(r"^(.+?) a analysé (\S+)$")
+TEMPS_TOTAL = re.compile(r"^Temps total : (\d+(?:\.\d+)?) ?s$")
+COMPARAISON = re.compile(
+    r"^1 consommateur : (\d+(?:\.\d+)?) ?s / 2 consommateurs : (\d+(?:\.\d+)?) ?s$"
+)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    urls: list[str]
+    delais: dict[str, float]  # fetch time of each URL
+    analyse: float  # time of every analysis
+    k: int  # number of consumers
+
+    def decrire(self) -> str:
+        recuperations = ", ".join(f"{u} en {self.delais[u]:.1f} s" for u in self.urls)
+        return f"récupérations : {recuperations} ; chaque analyse dure {self.analyse:.1f} s"
+
+
+def _scenario(delais: dict[str, float], analyse: float, k: int) -> Scenario:
+    return Scenario(list(delais), delais, analyse, k)
+
+
+@st.composite
+def scenarios(draw: st.DrawFn, min_urls: int = 1) -> Scenario:
+    """1 to 6 generated URLs, distinct fetch times from 0.1 s to 4.0 s, 1 to 5 consumers."""
+    n = draw(st.integers(min_value=min_urls, max_value=6))
+    numeros = draw(st.lists(st.integers(1, 999), min_size=n, max_size=n, unique=True))
+    dixiemes = draw(st.lists(st.integers(1, 40), min_size=n, max_size=n, unique=True))
+    analyse = draw(st.integers(1, 20)) / 10
+    k = draw(st.integers(min_value=1, max_value=5))
+    urls = [f"https://capteurs.test/releves/{m}" for m in numeros]
+    return _scenario({u: d / 10 for u, d in zip(urls, dixiemes, strict=True)}, analyse, k)
+
+
+# Checked before any generated case: the statement's addresses with fixed fetch
+# times, launched in an order that is neither the arrival order nor its reverse.
+PAR_DEFAUT = _scenario(
+    {
+        f"https://api.exemple.fr/mesures/{i}": d
+        for i, d in enumerate([1.3, 0.6, 1.9, 0.8, 1.1, 1.6], 1)
+    },
+    1.0,
+    2,
+)
+# More consumers than one, fewer than the items, and a fast item arriving last.
+TROIS = _scenario(
+    {
+        "https://capteurs.test/releves/41": 2.4,
+        "https://capteurs.test/releves/7": 0.3,
+        "https://capteurs.test/releves/19": 0.5,
+        "https://capteurs.test/releves/230": 0.4,
+        "https://capteurs.test/releves/8": 3.7,
+    },
+    1.5,
+    3,
+)
+
+
+# -- the fakes ---------------------------------------------------------------------------
+
+
+def _numero(url: Any) -> int:
+    try:
+        return int(str(url).rsplit("/", 1)[-1])
+    except ValueError:
+        return 0
+
+
+def _donnees(url: str) -> list[int]:
+    n = _numero(url)
+    return [n, 2 * n, 3 * n]
+
+
+@dataclass
+class Banc:
+    """The fakes put in place of `recuperer` and `analyser`, and what they saw (absolute times)."""
+
+    sc: Scenario
+    recuperations: list[tuple[str, float, float | None]] = field(default_factory=list)
+    analyses: list[tuple[str | None, float, float | None]] = field(default_factory=list)
+
+    def url_de(self, donnees: Any) -> str | None:
+        """Which URL's data an analysis received (None: something else)."""
+        for url in self.sc.urls:
+            if isinstance(donnees, (list, tuple)) and list(donnees) == _donnees(url):
+                return url
+        return None
+
+    def installer(self, patch: Any, student: Any) -> None:
+        banc = self
+
+        # Named after the student's functions so that tracebacks stay familiar.
+        async def recuperer(url: str) -> list[int]:
+            index = len(banc.recuperations)
+            banc.recuperations.append((url, now(), None))
+            await asyncio.sleep(banc.sc.delais.get(url, DELAI_INCONNU))
+            banc.recuperations[index] = (url, banc.recuperations[index][1], now())
+            return _donnees(url)
+
+        async def analyser(donnees: list[int]) -> int:
+            index = len(banc.analyses)
+            banc.analyses.append((banc.url_de(donnees), now(), None))
+            await asyncio.sleep(banc.sc.analyse)
+            banc.analyses[index] = (*banc.analyses[index][:2], now())
+            return sum(donnees) if isinstance(donnees, (list, tuple)) else 0
+
+        patch.setattr(student, "recuperer", recuperer)
+        patch.setattr(student, "analyser", analyser)
+
+
+class FileEspion(asyncio.Queue):  # type: ignore[type-arg]
+    """A queue that records each item put, with the virtual time."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depots: list[tuple[float, Any]] = []
+
+    # `put` ends in `put_nowait`: one spy sees both ways of putting.
+    def put_nowait(self, item: Any) -> None:
+        self.depots.append((now(), item))
+        super().put_nowait(item)
+
+    def __repr__(self) -> str:
+        return "asyncio.Queue()"
+
+
+# -- the expected schedule --------------------------------------------------------------
+
+
+def planning(arrivees: list[float], analyse: float, k: int) -> tuple[list[float], float]:
+    """Start of each analysis (in arrival order) and the end of the last one."""
+    libres = [0.0] * k
+    debuts = []
+    for arrivee in sorted(arrivees):
+        i = min(range(k), key=libres.__getitem__)
+        debut = max(arrivee, libres[i])
+        libres[i] = debut + analyse
+        debuts.append(debut)
+    return debuts, (max(libres) if debuts else 0.0)
+
+
+def total_attendu(sc: Scenario, k: int | None = None) -> float:
+    return planning(list(sc.delais.values()), sc.analyse, sc.k if k is None else k)[1]
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+def _appel_pipeline(sc: Scenario) -> str:
+    return f"pipeline(urls, {sc.k})"
+
+
+def _executer(appel: str, fn: Any, *args: Any) -> Execution:
+    """Run, turning a deadlock into a failure that says which call never ended."""
+    try:
+        return run(fn, *args)
+    except DeadlockError as exc:
+        raise AssertionError(
+            f"{appel} ne se termine jamais : {exc.describe()}. Une tâche qui attend un "
+            "élément que personne ne déposera bloque tout le programme"
+        ) from None
+
+
+def _lancer_pipeline(student: Any, sc: Scenario) -> Execution:
+    fn = require(student, "pipeline", coroutine=True)
+    return _executer(_appel_pipeline(sc), fn, sc.urls, sc.k)
+
+
+def _lancer_producteur(student: Any, sc: Scenario, queue: FileEspion) -> Execution:
+    fn = require(student, "producteur", coroutine=True)
+
+    # Someone takes the items out, as consumers would: a producer that waits for
+    # its queue to be drained (queue.join) still ends.
+    async def producteur(queue: FileEspion, urls: list[str], nb_consommateurs: int) -> None:
+        async def vider() -> None:
+            while True:
+                await queue.get()
+                queue.task_done()
+
+        vidage = asyncio.create_task(vider())
+        try:
+            await fn(queue, urls, nb_consommateurs)
+        finally:
+            vidage.cancel()
+
+    return _executer(f"producteur(queue, urls, {sc.k})", producteur, queue, sc.urls, sc.k)
+
+
+def _resultat_pipeline(ex: Execution, appel: str) -> tuple[dict[Any, Any], float]:
+    valeur = ex.value
+    assert isinstance(valeur, tuple) and len(valeur) == 2, (
+        f"{appel} a renvoyé {valeur!r} ; attendu un couple (resultats, temps_total)"
+    )
+    resultats, elapsed = valeur
+    assert isinstance(resultats, dict), (
+        f"{appel} a renvoyé {valeur!r} : le premier élément doit être le dictionnaire "
+        "resultats (adresse -> valeur analysée)"
+    )
+    assert isinstance(elapsed, (int, float)) and not isinstance(elapsed, bool), (
+        f"{appel} a renvoyé {valeur!r} : le second élément doit être le temps total en "
+        "secondes (un nombre)"
+    )
+    return resultats, float(elapsed)
+
+
+def _note_blocage(ex: Execution) -> str:
+    """Points at a blocking time.sleep, the usual cause of a serialised schedule."""
+    if not ex.blocking:
+        return ""
+    appel = ex.blocking[0]
+    ou = f" ({appel.where})" if appel.where else ""
+    return (
+        f". Attention : un appel bloquant a figé tout le programme pendant "
+        f"{appel.duration:.2f} s{ou} ; dans une coroutine, time.sleep empêche les autres "
+        "tâches d'avancer (voir « Les pièges classiques »)"
+    )
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+# -- tests --------------------------------------------------------------------------------
+
+
+@given(sc=scenarios())
+@example(sc=PAR_DEFAUT)
+@example(sc=TROIS)
+def test_chaque_url_une_fois(student: Any, monkeypatch: Any, sc: Scenario) -> None:
+    appel = _appel_pipeline(sc)
+    banc = Banc(sc)
+    with monkeypatch.context() as patch:
+        banc.installer(patch, student)
+        ex = _lancer_pipeline(student, sc)
+    resultats, _ = _resultat_pipeline(ex, appel)
+    attendu = {url: sum(_donnees(url)) for url in sc.urls}
+    for url, valeur in attendu.items():
+        assert url in resultats, (
+            f"{appel} : l'adresse {url} manque dans le dictionnaire renvoyé (clés reçues : "
+            f"{sorted(map(str, resultats)) or 'aucune'}) ; attendu resultats[{url!r}] = "
+            f"{valeur}, la valeur renvoyée par analyser pour ses données {_donnees(url)}"
+        )
+        assert resultats[url] == valeur, (
+            f"{appel} : resultats[{url!r}] vaut {resultats[url]!r} ; attendu {valeur}, la "
+            f"valeur renvoyée par analyser({_donnees(url)})"
+        )
+    en_trop = [cle for cle in resultats if cle not in attendu]
+    assert not en_trop, (
+        f"{appel} : le dictionnaire renvoyé contient aussi {en_trop!r} ; attendu seulement "
+        "les adresses reçues en argument"
+    )
+    for url in sc.urls:
+        fois = sum(1 for u, _, _ in banc.analyses if u == url)
+        assert fois == 1, (
+            f"{appel} : les données de {url} ont été analysées {fois} fois ; attendu une seule "
+            "fois (chaque élément de la file est pris par un seul consommateur)"
+        )
+
+
+@given(sc=scenarios())
+@example(sc=PAR_DEFAUT)
+@example(sc=TROIS)
+def test_une_sentinelle_par_consommateur(student: Any, monkeypatch: Any, sc: Scenario) -> None:
+    appel = f"producteur(queue, urls, {sc.k})"
+    queue = FileEspion()
+    with monkeypatch.context() as patch:
+        Banc(sc).installer(patch, student)
+        _lancer_producteur(student, sc, queue)
+    depots = [item for _, item in queue.depots]
+    sentinelles = [i for i, item in enumerate(depots) if item is None]
+    donnees = [i for i, item in enumerate(depots) if item is not None]
+    assert len(sentinelles) == sc.k, (
+        f"{appel} a déposé {len(sentinelles)} fois None dans la file ; attendu {sc.k} : une "
+        f"sentinelle par consommateur, car chacun des {sc.k} consommateurs s'arrête en "
+        "prenant la sienne"
+    )
+    assert len(donnees) == len(sc.urls), (
+        f"{appel} a déposé {len(donnees)} élément(s) de données dans la file ; attendu "
+        f"{len(sc.urls)}, un couple (url, donnees) par adresse, avant les sentinelles"
+    )
+    assert max(donnees) < min(sentinelles), (
+        f"{appel} a déposé la sentinelle None en position {min(sentinelles) + 1} sur "
+        f"{len(depots)}, avant la fin des données ; attendu toutes les sentinelles après le "
+        "dernier couple (url, donnees) : un consommateur qui reçoit None s'arrête, les "
+        "données déposées après ne seraient jamais analysées"
+    )
+
+
+@given(sc=scenarios())
+@example(sc=PAR_DEFAUT)
+@example(sc=TROIS)
+def test_recuperation_simultanee(student: Any, monkeypatch: Any, sc: Scenario) -> None:
+    appel = f"producteur(queue, urls, {sc.k})"
+    queue = FileEspion()
+    banc = Banc(sc)
+    with monkeypatch.context() as patch:
+        banc.installer(patch, student)
+        ex = _lancer_producteur(student, sc, queue)
+    for url in sc.urls:
+        appels = [debut for u, debut, _ in banc.recuperations if u == url]
+        assert len(appels) == 1, (
+            f"{appel} a appelé recuperer({url!r}) {len(appels)} fois ; attendu une seule fois "
+            "par adresse"
+        )
+        assert abs(appels[0] - ex.t0) < TOLERANCE, (
+            f"{appel} : la récupération de {url} a commencé à {fmt_t(appels[0] - ex.t0)} ; "
+            f"attendu à {fmt_t(0)}, en même temps que toutes les autres (une tâche par "
+            f"adresse, lancée avant d'attendre quoi que ce soit){_note_blocage(ex)}"
+        )
+    par_url: dict[str, float] = {}
+    for t, item in queue.depots:
+        if item is None:
+            continue
+        assert isinstance(item, tuple) and len(item) == 2, (
+            f"{appel} a déposé {item!r} dans la file ; attendu un couple (url, donnees)"
+        )
+        url, donnees = item
+        assert url in sc.delais and list(donnees) == _donnees(url), (
+            f"{appel} a déposé {item!r} dans la file ; attendu un couple (url, donnees) avec "
+            "une adresse reçue et les données que recuperer a renvoyées pour elle"
+        )
+        par_url.setdefault(url, t - ex.t0)
+    for url in sorted(sc.urls, key=sc.delais.__getitem__):
+        assert url in par_url, (
+            f"{appel} n'a jamais déposé le couple ({url!r}, {_donnees(url)}) dans la file ; "
+            "attendu un dépôt par adresse, dès la fin de sa récupération"
+        )
+        t, attendu = par_url[url], sc.delais[url]
+        assert abs(t - attendu) < TOLERANCE, (
+            f"{appel} : les données de {url} ont été déposées dans la file à {fmt_t(t)} ; "
+            f"attendu à {fmt_t(attendu)}, dès la fin de sa récupération, sans attendre les "
+            f"autres adresses ({sc.decrire()}){_note_blocage(ex)}"
+        )
+
+
+@given(sc=scenarios())
+@example(sc=PAR_DEFAUT)
+@example(sc=TROIS)
+@example(sc=_scenario({"https://capteurs.test/releves/3": 0.4}, 0.5, 5))
+def test_tous_les_consommateurs_s_arretent(student: Any, monkeypatch: Any, sc: Scenario) -> None:
+    appel = _appel_pipeline(sc)
+    with monkeypatch.context() as patch:
+        Banc(sc).installer(patch, student)
+        ex = _lancer_pipeline(student, sc)
+    assert not ex.pending, (
+        f"{appel} a rendu la main alors que {len(ex.pending)} tâche(s) n'étaient pas "
+        f"terminées : {' ; '.join(ex.pending)}. Attendu : chacun des {sc.k} consommateurs "
+        "s'arrête de lui-même, et pipeline attend qu'ils aient tous fini avant de rendre la main"
+    )
+
+
+@given(sc=scenarios())
+@example(sc=PAR_DEFAUT)
+@example(sc=TROIS)
+def test_duree_totale_optimale(student: Any, monkeypatch: Any, sc: Scenario) -> None:
+    appel = _appel_pipeline(sc)
+    with monkeypatch.context() as patch:
+        Banc(sc).installer(patch, student)
+        ex = _lancer_pipeline(student, sc)
+    attendu = total_attendu(sc)
+    if abs(ex.elapsed - attendu) >= TOLERANCE:
+        tout_a_la_fin = planning([max(sc.delais.values())] * len(sc.urls), sc.analyse, sc.k)[1]
+        if sc.k > 1 and abs(ex.elapsed - total_attendu(sc, 1)) < TOLERANCE:
+            cause = " : c'est la durée avec un seul consommateur, les autres n'ont pas travaillé"
+        elif abs(ex.elapsed - tout_a_la_fin) < TOLERANCE:
+            cause = (
+                " : c'est la durée quand les analyses attendent que toutes les récupérations "
+                "soient finies"
+            )
+        else:
+            cause = ""
+        raise AssertionError(
+            f"{appel} s'est terminé à {fmt_t(ex.elapsed)}{cause} ; attendu à "
+            f"{fmt_t(attendu)}, la fin de la dernière analyse quand chaque lot part dans la "
+            "file dès sa récupération et qu'un consommateur libre le prend aussitôt "
+            f"({sc.decrire()} ; {sc.k} consommateur(s)){_note_blocage(ex)}"
+        )
+    _, elapsed = _resultat_pipeline(ex, appel)
+    assert abs(elapsed - attendu) < TOLERANCE, (
+        f"{appel} a duré {ex.elapsed:.2f} s mais a renvoyé un temps total de {elapsed:.2f} s ; "
+        f"attendu {attendu:.2f} s, le temps mesuré avec time.perf_counter() entre le début et "
+        "la fin du pipeline"
+    )
+
+
+@given(sc=scenarios())
+@example(sc=PAR_DEFAUT)
+@example(sc=TROIS)
+def test_analyse_des_le_premier(student: Any, monkeypatch: Any, sc: Scenario) -> None:
+    appel = _appel_pipeline(sc)
+    banc = Banc(sc)
+    with monkeypatch.context() as patch:
+        banc.installer(patch, student)
+        ex = _lancer_pipeline(student, sc)
+    premier = min(sc.urls, key=sc.delais.__getitem__)
+    assert banc.analyses, (
+        f"{appel} n'a jamais appelé analyser ; attendu une analyse dès l'arrivée du premier "
+        f"lot, celui de {premier} à {fmt_t(sc.delais[premier])}"
+    )
+    debut = min(t for _, t, _ in banc.analyses) - ex.t0
+    assert abs(debut - sc.delais[premier]) < TOLERANCE, (
+        f"{appel} : la première analyse a commencé à {fmt_t(debut)} ; attendu à "
+        f"{fmt_t(sc.delais[premier])}, dès l'arrivée du premier lot ({premier}) : les "
+        "consommateurs travaillent pendant que le producteur attend les autres adresses "
+        f"({sc.decrire()}){_note_blocage(ex)}"
+    )
+
+
+@given(sc=scenarios(min_urls=2))
+@example(sc=PAR_DEFAUT)
+@example(sc=TROIS)
+def test_deux_consommateurs_plus_rapides(student: Any, monkeypatch: Any, sc: Scenario) -> None:
+    appel = "comparer(urls)"
+    fn = require(student, "comparer", coroutine=True)
+    banc = Banc(sc)
+    with monkeypatch.context() as patch:
+        banc.installer(patch, student)
+        ex = _executer(appel, fn, sc.urls)
+    autres = sorted({u for u, _, _ in banc.recuperations if u not in sc.delais})
+    assert not autres, (
+        f"{appel} a récupéré {', '.join(autres)} ; attendu seulement les adresses reçues en "
+        f"argument ({', '.join(sc.urls)})"
+    )
+    valeur = ex.value
+    assert (
+        isinstance(valeur, tuple)
+        and len(valeur) == 2
+        and all(isinstance(t, (int, float)) and not isinstance(t, bool) for t in valeur)
+    ), f"{appel} a renvoyé {valeur!r} ; attendu un couple de durées (t1, t2) en secondes"
+    t1, t2 = valeur
+    a1, a2 = total_attendu(sc, 1), total_attendu(sc, 2)
+    assert abs(t1 - a1) < TOLERANCE and abs(t2 - a2) < TOLERANCE, (
+        f"{appel} a renvoyé ({t1:.2f}, {t2:.2f}) ; attendu ({a1:.2f}, {a2:.2f}) : la durée "
+        "du pipeline avec un consommateur, puis avec deux, lancés l'un après l'autre "
+        f"({sc.decrire()})"
+    )
+    assert abs(ex.elapsed - (a1 + a2)) < TOLERANCE, (
+        f"{appel} a duré {ex.elapsed:.2f} s ; attendu {a1 + a2:.2f} s : le pipeline à un "
+        "consommateur, puis (une fois fini) celui à deux"
+    )
+    ligne = next((ln for ln in ex.lines if _norm(ln.text).startswith("1 consommateur")), None)
+    attendue = f"1 consommateur : {a1:.2f}s / 2 consommateurs : {a2:.2f}s"
+    assert ligne is not None, f"{appel} n'a pas affiché la ligne « {attendue} »"
+    lu = COMPARAISON.match(_norm(ligne.text))
+    assert lu is not None and all(
+        abs(float(x) - a) < 0.01 + TOLERANCE for x, a in zip(lu.groups(), (a1, a2), strict=True)
+    ), f"{appel} a affiché « {ligne.text.strip()} » ; attendu « {attendue} »"
+
+
+@given(sc=scenarios())
+@example(sc=PAR_DEFAUT)
+@example(sc=TROIS)
+def test_affichage_des_analyses(student: Any, monkeypatch: Any, sc: Scenario) -> None:
+    appel = _appel_pipeline(sc)
+    banc = Banc(sc)
+    with monkeypatch.context() as patch:
+        banc.installer(patch, student)
+        ex = _lancer_pipeline(student, sc)
+    lignes: dict[str, list[tuple[float, str]]] = {}
+    for ln in ex.lines:
+        lu = LIGNE_ANALYSE.match(_norm(ln.text))
+        if lu is not None:
+            lignes.setdefault(lu.group(2), []).append((ln.t, ln.text.strip()))
+    for url in sc.urls:
+        vues = lignes.get(url, [])
+        assert len(vues) == 1, (
+            f"{appel} a affiché {len(vues)} ligne(s) « … a analysé {url} » ; attendu une "
+            "seule, « {nom} a analysé {url} » avec le nom du consommateur qui l'a analysée"
+        )
+        fins = [fin for u, _, fin in banc.analyses if u == url and fin is not None]
+        if not fins:
+            continue  # never analysed: another test says so
+        t, texte = vues[0]
+        fin = fins[0] - ex.t0
+        assert abs(t - fin) < TOLERANCE, (
+            f"{appel} : « {texte} » affiché à {fmt_t(t)} ; attendu à {fmt_t(fin)}, au moment "
+            "où son analyse se termine"
+        )
+    ligne = ex.first("Temps total")
+    assert ligne is not None, f"{appel} n'a pas affiché la ligne « Temps total : …s »"
+    lu = TEMPS_TOTAL.match(_norm(ligne.text))
+    attendue = f"Temps total : {ex.elapsed:.2f}s"
+    assert lu is not None and abs(float(lu.group(1)) - ex.elapsed) < 0.01 + TOLERANCE, (
+        f"{appel} a affiché « {ligne.text.strip()} » ; attendu « {attendue} », le temps "
+        "écoulé avec deux chiffres après la virgule"
+    )
+    assert abs(ligne.t - ex.elapsed) < TOLERANCE, (
+        f"{appel} a affiché « {ligne.text.strip()} » à {fmt_t(ligne.t)} ; attendu à la fin, "
+        f"{fmt_t(ex.elapsed)}, une fois toutes les analyses terminées"
+    )

@@ -1,0 +1,166 @@
+"""Public tests of ex4_pipeline, on the statement's data: URLS, the given recuperer and analyser.
+
+Run them with `python -m grader --only ex4_pipeline`. The fetch times are drawn
+at random, as in the statement; the tests record the ones actually drawn to
+know when each item reached the queue.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from typing import Any
+
+from grader.clock import DeadlockError
+from grader.harness import Execution, Spy, require, run
+
+# Virtual times are exact to the microsecond: a hundredth of a second leaves room
+# only for rounding, never for a wrong schedule.
+TOLERANCE = 0.005
+
+# Any fixed seed: the same draws on every run.
+GRAINE = 2024
+
+TEMPS_TOTAL = re.compile(r"^Temps total : (\d+(?:\.\d+)?) ?s$")
+COMPARAISON = re.compile(
+    r"^1 consommateur : (\d+(?:\.\d+)?) ?s / 2 consommateurs : (\d+(?:\.\d+)?) ?s$"
+)
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _executer(appel: str, fn: Any, *args: Any) -> Execution:
+    """Run, turning a deadlock into a failure that says which call never ended."""
+    try:
+        return run(fn, *args)
+    except DeadlockError as exc:
+        raise AssertionError(
+            f"{appel} ne se termine jamais : {exc.describe()}. Une tâche qui attend un "
+            "élément que personne ne déposera bloque tout le programme"
+        ) from None
+
+
+def _espionner_recuperer(student: Any, monkeypatch: Any) -> Spy:
+    """Wraps the given recuperer: its random fetch times are recorded, not changed."""
+    require(student, "recuperer", coroutine=True)
+    spy = Spy(student.recuperer)
+    monkeypatch.setattr(student, "recuperer", spy)
+    return spy
+
+
+def _fin_de_la_derniere_analyse(arrivees: list[float], analyse: float, k: int) -> float:
+    """Items join the queue as they arrive; each goes to the first free consumer."""
+    libres = [0.0] * k
+    for arrivee in sorted(arrivees):
+        i = min(range(k), key=libres.__getitem__)
+        libres[i] = max(arrivee, libres[i]) + analyse
+    return max(libres) if arrivees else 0.0
+
+
+def _arrivees(appels: list[tuple[Any, float, float | None]], depuis: float) -> list[float]:
+    """When each recorded fetch ended, from `depuis`."""
+    return [fin - depuis for _, _, fin in appels if fin is not None]
+
+
+def test_resultats_par_defaut(student: Any) -> None:
+    fn = require(student, "pipeline", coroutine=True)
+    random.seed(GRAINE)
+    ex = _executer("pipeline()", fn)
+    valeur = ex.value
+    assert isinstance(valeur, tuple) and len(valeur) == 2 and isinstance(valeur[0], dict), (
+        f"pipeline() a renvoyé {valeur!r} ; attendu un couple (resultats, temps_total) dont "
+        "le premier élément est le dictionnaire adresse -> valeur analysée"
+    )
+    resultats = valeur[0]
+    for url in student.URLS:
+        n = int(url.rsplit("/", 1)[-1])
+        attendu = n + 2 * n + 3 * n
+        assert url in resultats, (
+            f"pipeline() : l'adresse {url} manque dans le dictionnaire renvoyé ; attendu "
+            f"resultats[{url!r}] = {attendu}, la valeur renvoyée par analyser([{n}, {2 * n}, "
+            f"{3 * n}])"
+        )
+        assert resultats[url] == attendu, (
+            f"pipeline() : resultats[{url!r}] vaut {resultats[url]!r} ; attendu {attendu}, la "
+            f"valeur renvoyée par analyser([{n}, {2 * n}, {3 * n}])"
+        )
+    en_trop = [cle for cle in resultats if cle not in student.URLS]
+    assert not en_trop, (
+        f"pipeline() : le dictionnaire renvoyé contient aussi {en_trop!r} ; attendu seulement "
+        "les adresses de URLS"
+    )
+
+
+def test_duree_par_defaut(student: Any, monkeypatch: Any) -> None:
+    fn = require(student, "pipeline", coroutine=True)
+    spy = _espionner_recuperer(student, monkeypatch)
+    random.seed(GRAINE)
+    ex = _executer("pipeline()", fn)
+    arrivees = _arrivees(spy.calls, ex.t0)
+    attendu = _fin_de_la_derniere_analyse(arrivees, student.DUREE_ANALYSE, 2)
+    tirage = ", ".join(f"{t:.2f} s" for t in sorted(arrivees))
+    assert abs(ex.elapsed - attendu) < TOLERANCE, (
+        f"pipeline() a duré {ex.elapsed:.2f} s ; attendu {attendu:.2f} s avec les "
+        f"récupérations tirées (finies à {tirage or 'aucune'}) : chaque lot part dans la file "
+        "dès sa récupération, et chacun des deux consommateurs l'analyse dès qu'il est libre"
+    )
+    valeur = ex.value
+    assert isinstance(valeur, tuple) and len(valeur) == 2, (
+        f"pipeline() a renvoyé {valeur!r} ; attendu un couple (resultats, temps_total)"
+    )
+    elapsed = valeur[1]
+    assert isinstance(elapsed, (int, float)) and abs(elapsed - attendu) < TOLERANCE, (
+        f"pipeline() a duré {ex.elapsed:.2f} s mais a renvoyé le temps total {elapsed!r} ; "
+        f"attendu {attendu:.2f}, mesuré avec time.perf_counter()"
+    )
+    ligne = ex.first("Temps total")
+    assert ligne is not None, (
+        f"pipeline() n'a pas affiché la ligne « Temps total : {attendu:.2f}s »"
+    )
+    lu = TEMPS_TOTAL.match(_norm(ligne.text))
+    assert lu is not None and abs(float(lu.group(1)) - attendu) < 0.01 + TOLERANCE, (
+        f"pipeline() a affiché « {ligne.text.strip()} » ; attendu « Temps total : {attendu:.2f}s »"
+    )
+
+
+def test_comparaison_par_defaut(student: Any, monkeypatch: Any) -> None:
+    fn = require(student, "comparer", coroutine=True)
+    spy = _espionner_recuperer(student, monkeypatch)
+    random.seed(GRAINE)
+    ex = _executer("comparer()", fn)
+    valeur = ex.value
+    assert (
+        isinstance(valeur, tuple)
+        and len(valeur) == 2
+        and all(isinstance(t, (int, float)) and not isinstance(t, bool) for t in valeur)
+    ), f"comparer() a renvoyé {valeur!r} ; attendu un couple de durées (t1, t2) en secondes"
+    t1, t2 = valeur
+    n = len(student.URLS)
+    assert len(spy.calls) == 2 * n, (
+        f"comparer() a appelé recuperer {len(spy.calls)} fois ; attendu {2 * n} : les {n} "
+        "adresses une fois avec un consommateur, puis une fois avec deux"
+    )
+    # The first run's fetches all start before the second run's.
+    appels = sorted(spy.calls, key=lambda c: c[1])
+    premiers, seconds = appels[:n], appels[n:]
+    debut2 = seconds[0][1]
+    analyse = student.DUREE_ANALYSE
+    a1 = _fin_de_la_derniere_analyse(_arrivees(premiers, ex.t0), analyse, 1)
+    a2 = _fin_de_la_derniere_analyse(_arrivees(seconds, debut2), analyse, 2)
+    assert abs(t1 - a1) < TOLERANCE and abs(t2 - a2) < TOLERANCE, (
+        f"comparer() a renvoyé ({t1:.2f}, {t2:.2f}) ; attendu ({a1:.2f}, {a2:.2f}) avec les "
+        "durées tirées : le pipeline avec un consommateur, puis avec deux"
+    )
+    assert t2 < t1, (
+        f"comparer() a renvoyé t1 = {t1:.2f} s et t2 = {t2:.2f} s ; attendu t2 < t1 : deux "
+        "consommateurs analysent deux lots à la fois"
+    )
+    ligne = next((ln for ln in ex.lines if _norm(ln.text).startswith("1 consommateur")), None)
+    attendue = f"1 consommateur : {t1:.2f}s / 2 consommateurs : {t2:.2f}s"
+    assert ligne is not None, f"comparer() n'a pas affiché la ligne « {attendue} »"
+    lu = COMPARAISON.match(_norm(ligne.text))
+    assert lu is not None and all(
+        abs(float(x) - t) < 0.01 + TOLERANCE for x, t in zip(lu.groups(), (t1, t2), strict=True)
+    ), f"comparer() a affiché « {ligne.text.strip()} » ; attendu « {attendue} »"
