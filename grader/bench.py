@@ -1,0 +1,182 @@
+"""How fast the grader is: ``python -m grader.bench`` (``nox -s bench``).
+
+Grades the reference solutions several times, each time as a student would,
+``python -m grader`` in a new process (interpreter start-up included), and
+prints for the whole kit and for each exercise: the median real time, the
+virtual seconds the exercise's tests simulated, their ratio, and the peak
+memory. Per-exercise figures come from ``--timing FILE``, which the runner
+fills from ``Report.extra["timing"]``; the JSON report itself is left as the
+contract has it.
+
+When ``grader.batch`` is there, it also times the grading of a small class
+(``--submissions``), made of copies of the solutions.
+
+This measures real time on purpose: it is a benchmark, never a test verdict.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader.metadata import load_catalogue
+
+TARGET_MEDIAN_SECONDS = 1.5
+TARGET_SPEEDUP = 100.0  # virtual seconds per real second
+TARGET_PEAK_MB = 200.0
+
+
+@dataclass(frozen=True)
+class Run:
+    """One ``python -m grader`` process, as seen from outside and from its timing file."""
+
+    wall: float
+    score: float
+    max_score: float
+    timing: dict[str, dict[str, float]]
+
+
+def grade_once(target: Path, workdir: Path, jobs: int | None) -> Run:
+    timing_file = workdir / "timing.json"
+    command = [sys.executable, "-m", "grader", "--target", str(target), "--format", "json"]
+    command += ["--timing", str(timing_file)]
+    if jobs is not None:
+        command += ["--jobs", str(jobs)]
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", check=False)
+    wall = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"la correction a échoué (code {done.returncode}) : {done.stderr.strip()}")
+    report = json.loads(done.stdout)
+    timing = json.loads(timing_file.read_text(encoding="utf-8"))
+    return Run(wall, float(report["score"]), float(report["max_score"]), timing)
+
+
+def peak_memory_mb() -> float:
+    """Largest resident size reached by any finished child process (and theirs)."""
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    # Linux counts kilobytes, macOS bytes.
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def _verdict(ok: bool) -> str:
+    return "ok" if ok else "MANQUÉ"
+
+
+def _ratio(virtual: float, real: float) -> float:
+    return virtual / real if real > 0 else 0.0
+
+
+def report_runs(runs: Sequence[Run], exercise_ids: Sequence[str]) -> tuple[list[str], bool]:
+    lines: list[str] = []
+    ok = True
+    header = f"{'':24} {'réel (médiane)':>15} {'virtuel':>10} {'virtuel/réel':>13}"
+    lines.append(header)
+    total_virtual = 0.0
+    for exercise_id in exercise_ids:
+        reals = [r.timing[exercise_id]["real"] for r in runs if exercise_id in r.timing]
+        virtuals = [r.timing[exercise_id]["virtual"] for r in runs if exercise_id in r.timing]
+        if not reals:
+            lines.append(f"{exercise_id:24} {'(pas de mesure)':>15}")
+            continue
+        real = statistics.median(reals)
+        virtual = statistics.median(virtuals)
+        total_virtual += virtual
+        lines.append(
+            f"{exercise_id:24} {real:13.3f} s {virtual:8.1f} s {_ratio(virtual, real):11.0f} ×"
+        )
+    wall = statistics.median(r.wall for r in runs)
+    speedup = _ratio(total_virtual, wall)
+    lines.append(f"{'tout le kit':24} {wall:13.3f} s {total_virtual:8.1f} s {speedup:11.0f} ×")
+    lines.append("")
+    wall_ok = wall < TARGET_MEDIAN_SECONDS
+    speed_ok = speedup >= TARGET_SPEEDUP
+    lines.append(
+        f"correction complète : médiane {wall:.3f} s, objectif < {TARGET_MEDIAN_SECONDS} s "
+        f"[{_verdict(wall_ok)}] (min {min(r.wall for r in runs):.3f} s, "
+        f"max {max(r.wall for r in runs):.3f} s)"
+    )
+    lines.append(
+        f"vitesse : {speedup:.0f} s virtuelles par seconde réelle, objectif >= "
+        f"{TARGET_SPEEDUP:.0f} [{_verdict(speed_ok)}]"
+    )
+    ok = wall_ok and speed_ok
+    scores = {(r.score, r.max_score) for r in runs}
+    if len(scores) != 1:
+        lines.append(f"ATTENTION : la note a changé d'un passage à l'autre : {sorted(scores)}")
+        ok = False
+    return lines, ok
+
+
+def bench_class(solutions: Path, students: int, jobs: int | None) -> list[str]:
+    """Time ``--submissions`` on a class made of copies of the solutions."""
+    with tempfile.TemporaryDirectory(prefix="bench-classe-") as tmp:
+        submissions = Path(tmp) / "copies"
+        for n in range(1, students + 1):
+            shutil.copytree(solutions, submissions / f"eleve_{n:02d}")
+        command = [sys.executable, "-m", "grader", "--submissions", str(submissions)]
+        command += ["--csv", str(Path(tmp) / "notes.csv")]
+        if jobs is not None:
+            command += ["--jobs", str(jobs)]
+        started = time.perf_counter()
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        wall = time.perf_counter() - started
+    if done.returncode != 0:
+        return [f"classe : échec (code {done.returncode}) : {done.stderr.strip()[:300]}"]
+    return [
+        f"classe : {students} copies en {wall:.2f} s, soit {students / wall:.1f} copies par "
+        f"seconde ({wall / students:.2f} s par copie)"
+    ]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m grader.bench", description="Mesure la vitesse du correcteur."
+    )
+    parser.add_argument("--runs", type=int, default=10, help="nombre de corrections (10)")
+    parser.add_argument("--target", default="solutions", help="dossier corrigé (solutions)")
+    parser.add_argument("--jobs", type=int, default=None, help="passé au correcteur")
+    parser.add_argument(
+        "--students", type=int, default=10, help="taille de la classe mesurée (10 ; 0 : aucune)"
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="code de sortie 1 si un objectif est manqué"
+    )
+    args = parser.parse_args(argv)
+    target = Path(args.target)
+    exercise_ids = load_catalogue().ids
+
+    print(f"Correction de {target}/ : {args.runs} passages de python -m grader (démarrage compris)")
+    runs: list[Run] = []
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        for _ in range(max(1, args.runs)):
+            runs.append(grade_once(target, Path(tmp), args.jobs))
+    lines, ok = report_runs(runs, exercise_ids)
+    peak = peak_memory_mb()
+    memory_ok = peak < TARGET_PEAK_MB
+    lines.append(
+        f"mémoire : {peak:.0f} Mo au plus pour un processus, objectif < {TARGET_PEAK_MB:.0f} Mo "
+        f"[{_verdict(memory_ok)}]"
+    )
+    print("\n".join(lines))
+    if args.students > 0:
+        if importlib.util.find_spec("grader.batch") is None:
+            print("classe : grader/batch.py absent, pas de mesure")
+        else:
+            print("\n".join(bench_class(target, args.students, args.jobs)))
+    return 1 if args.check and not (ok and memory_ok) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
