@@ -12,6 +12,7 @@ the completion order is never ambiguous.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import math
 import string
 import time
@@ -241,22 +242,27 @@ def test_resultats_dans_l_ordre(student: Any, monkeypatch: Any, scenario: Scenar
         ex, _ = _executer(student, monkeypatch, scenario, asynchrone)
         resultats, _ = _resultat(ex, appel)
         obtenu = list(resultats) if isinstance(resultats, (list, tuple)) else resultats
-        if (
+        if inspect.isawaitable(resultats):
+            cause = (
+                " : c'est un objet à attendre, pas les résultats eux-mêmes ; un « await » "
+                "est-il oublié ? (voir « Les pièges classiques »)"
+            )
+        elif (
             asynchrone
             and isinstance(obtenu, list)
             and sorted(map(repr, obtenu)) == sorted(map(repr, attendu))
         ):
             fins = sorted(SOURCES, key=lambda s: _durees(scenario)[SOURCES.index(s)])
             cause = (
-                f" : ce sont les bons résultats mais pas dans le bon ordre (ordre de fin : "
-                f"{', '.join(fins)}) ; asyncio.gather rend les résultats dans l'ordre où on "
-                "lui a donné les coroutines, quel que soit l'ordre où elles se terminent"
+                " : ce sont les bons résultats, mais dans l'ordre où les coroutines se sont "
+                f"terminées ({', '.join(fins)}) ; asyncio.gather, lui, rend les résultats dans "
+                "l'ordre où on lui a donné les coroutines"
             )
         else:
             cause = ""
         assert obtenu == attendu, (
-            f"{sujet} a renvoyé les résultats {resultats!r}{cause} ; attendu "
-            f"{attendu!r}, les valeurs renvoyées dans l'ordre users, orders, inventory"
+            f"{sujet} a renvoyé les résultats {resultats!r} ; attendu {attendu!r}, les valeurs "
+            f"renvoyées par les trois fonctions, dans l'ordre users, orders, inventory{cause}"
         )
 
 
@@ -302,6 +308,8 @@ def test_async_duree_du_plus_long(
                 " : c'est la somme des trois attentes, les coroutines ont attendu l'une après "
                 "l'autre au lieu d'attendre ensemble"
             )
+        elif ex.elapsed < TOLERANCE:
+            cause = " : rien n'a été attendu, un « await » est-il oublié ?"
         else:
             cause = ""
         raise AssertionError(
@@ -345,18 +353,23 @@ def test_coroutines_attendent_sans_bloquer(student: Any) -> None:
     for nom, duree, valeur in ATTENTES:
         fonction = require(student, nom, coroutine=True)
         ex = run(fonction)
-        assert not ex.blocking, (
-            f"{nom}() a attendu en bloquant tout le programme{_note_blocage(ex)} ; attendu "
-            "une attente qui laisse les autres coroutines avancer"
-        )
+        if ex.blocking:
+            bloque = ex.blocking[0]
+            ou = f" ({bloque.where})" if bloque.where else ""
+            raise AssertionError(
+                f"{nom}() a attendu {bloque.duration:g} s avec un appel bloquant{ou} : pendant "
+                "ce temps, aucune autre coroutine ne peut avancer ; attendu une attente qui "
+                "suspend seulement cette coroutine (voir « async et await » et « Les pièges "
+                "classiques »)"
+            )
         oubli = (
             " : rien n'a été attendu, un « await » est-il oublié ? (voir « Les pièges classiques »)"
             if ex.elapsed < TOLERANCE
             else ""
         )
         assert math.isclose(ex.elapsed, duree, abs_tol=TOLERANCE), (
-            f"{nom}() s'est terminée à {fmt_t(ex.elapsed)}{oubli} ; attendu à {fmt_t(duree)}, "
-            f"après une attente de {duree:g} s"
+            f"{nom}() s'est terminée à {fmt_t(ex.elapsed)} ; attendu à {fmt_t(duree)}, après "
+            f"une attente de {duree:g} s{oubli}"
         )
         assert ex.value == valeur, (
             f"{nom}() a renvoyé {ex.value!r} ; attendu {valeur!r}, la même valeur que "
@@ -378,7 +391,7 @@ def test_duree_totale_quelconque(student: Any, durees: list[float], concurrent: 
     ex = run(fonction, list(durees), concurrent)
     valeur = ex.value
     if not durees:
-        attendu, sens = 0.0, "aucune attente ne dure rien"
+        attendu, sens = 0.0, "sans aucune attente, rien ne dure"
     elif concurrent:
         attendu, sens = max(durees), "la plus grande durée, les attentes se faisant ensemble"
     else:
