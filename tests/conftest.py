@@ -10,6 +10,10 @@ from grader.results import Diagnostic, ExerciseResult, Report, Status, TestResul
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# Suites and submissions that the kit's tests hand to the grader as data:
+# pytest must not collect them itself (their test files share basenames).
+collect_ignore_glob = ["engine/suites/*", "submissions/*"]
+
 
 def make_report(*, public_only: bool = False) -> Report:
     """A fixed report with every status, hidden tests, diagnostics and an explanation.
