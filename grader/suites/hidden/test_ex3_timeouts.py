@@ -285,14 +285,17 @@ def test_avertissement_au_timeout(student: Any, cas: Cas) -> None:
 
 async def _attendre_longtemps(interroger_serveur: Any, nom: str, limite: float) -> Any:
     """Gives a silent server `limite` seconds: it must still be waiting at the end."""
-    try:
-        reponse = await asyncio.wait_for(interroger_serveur(nom, None), limite)
-    except TimeoutError:
+    # asyncio.wait rather than wait_for: a TimeoutError the student's code raises
+    # itself must not pass for the grader's own limit.
+    tache = asyncio.ensure_future(interroger_serveur(nom, None))
+    finies, _ = await asyncio.wait({tache}, timeout=limite)
+    if not finies:
+        tache.cancel()
         return "toujours en attente", now()
-    except Exception as exc:
+    if tache.exception() is not None:
         # Worded by the test, which knows what the student should have done instead.
-        return exc, now()
-    return reponse, now()
+        return tache.exception(), now()
+    return tache.result(), now()
 
 
 # Silent servers among others, then nothing but silent servers.
@@ -319,8 +322,8 @@ def test_serveurs_muets(student: Any) -> None:
             "de interroger_tous qui décide quand abandonner"
         )
     rien = (
-        " : rien n'a été attendu ; une coroutine appelée sans await ne s'exécute pas "
-        "(voir « Les pièges classiques »)"
+        " : tout de suite, sans rien attendre ; un délai None veut dire que le serveur ne "
+        "répond jamais"
         if quoi != "toujours en attente" and quand - ex.t0 < TOLERANCE
         else ""
     )
@@ -328,14 +331,10 @@ def test_serveurs_muets(student: Any) -> None:
         f"{appel} a renvoyé {quoi!r} à {fmt_t(quand - ex.t0)}{rien} ; attendu : ne jamais "
         f"répondre, même après {limite:.0f} s d'attente"
     )
+    # Only the verdict on silent servers here: when they are dropped is duree_totale's
+    # and avertissement_au_timeout's to judge, so one mistake is not charged three times.
     for serveurs, timeout in MUETS:
-        appel = _appel(serveurs, timeout)
-        ex = _verifier_classement(student, serveurs, timeout)
-        assert abs(ex.elapsed - timeout) < TOLERANCE, (
-            f"{appel} s'est terminé à {fmt_t(ex.elapsed)} ; attendu à {fmt_t(timeout)} : les "
-            "serveurs muets sont abandonnés quand le timeout expire, en même temps"
-            f"{_note_constante(student, ex, timeout)}{_note_blocage(ex)}"
-        )
+        _verifier_classement(student, serveurs, timeout)
 
 
 @given(cas=reseaux(au_moins_un_timeout=True))
