@@ -7,6 +7,7 @@ know when each item reached the queue.
 
 from __future__ import annotations
 
+import inspect
 import random
 import re
 from typing import Any
@@ -29,6 +30,14 @@ COMPARAISON = re.compile(
 
 def _norm(text: str) -> str:
     return " ".join(text.split())
+
+
+def _montrer(valeur: Any) -> str:
+    """A value the student's code produced, as a message can show it: short, no addresses."""
+    if inspect.iscoroutine(valeur):
+        return f"un objet coroutine ({valeur.__qualname__} appelée sans await)"
+    texte = re.sub(r" at 0x[0-9a-fA-F]+", "", repr(valeur))
+    return texte if len(texte) <= 200 else texte[:199] + "…"
 
 
 def _executer(appel: str, fn: Any, *args: Any) -> Execution:
@@ -70,8 +79,8 @@ def test_resultats_par_defaut(student: Any) -> None:
     ex = _executer("pipeline()", fn)
     valeur = ex.value
     assert isinstance(valeur, tuple) and len(valeur) == 2 and isinstance(valeur[0], dict), (
-        f"pipeline() a renvoyé {valeur!r} ; attendu un couple (resultats, temps_total) dont "
-        "le premier élément est le dictionnaire adresse -> valeur analysée"
+        f"pipeline() a renvoyé {_montrer(valeur)} ; attendu un couple (resultats, temps_total) "
+        "dont le premier élément est le dictionnaire adresse -> valeur analysée"
     )
     resultats = valeur[0]
     for url in student.URLS:
@@ -83,13 +92,13 @@ def test_resultats_par_defaut(student: Any) -> None:
             f"{3 * n}])"
         )
         assert resultats[url] == attendu, (
-            f"pipeline() : resultats[{url!r}] vaut {resultats[url]!r} ; attendu {attendu}, la "
-            f"valeur renvoyée par analyser([{n}, {2 * n}, {3 * n}])"
+            f"pipeline() : resultats[{url!r}] vaut {_montrer(resultats[url])} ; attendu "
+            f"{attendu}, la valeur renvoyée par analyser([{n}, {2 * n}, {3 * n}])"
         )
     en_trop = [cle for cle in resultats if cle not in student.URLS]
     assert not en_trop, (
-        f"pipeline() : le dictionnaire renvoyé contient aussi {en_trop!r} ; attendu seulement "
-        "les adresses de URLS"
+        f"pipeline() : le dictionnaire renvoyé contient aussi {_montrer(en_trop)} ; attendu "
+        "seulement les adresses de URLS"
     )
 
 
@@ -108,11 +117,11 @@ def test_duree_par_defaut(student: Any, monkeypatch: Any) -> None:
     )
     valeur = ex.value
     assert isinstance(valeur, tuple) and len(valeur) == 2, (
-        f"pipeline() a renvoyé {valeur!r} ; attendu un couple (resultats, temps_total)"
+        f"pipeline() a renvoyé {_montrer(valeur)} ; attendu un couple (resultats, temps_total)"
     )
     elapsed = valeur[1]
     assert isinstance(elapsed, (int, float)) and abs(elapsed - attendu) < TOLERANCE, (
-        f"pipeline() a duré {ex.elapsed:.2f} s mais a renvoyé le temps total {elapsed!r} ; "
+        f"pipeline() a duré {ex.elapsed:.2f} s mais a renvoyé le temps total {_montrer(elapsed)} ; "
         f"attendu {attendu:.2f}, mesuré avec time.perf_counter()"
     )
     ligne = ex.first("Temps total")
@@ -135,7 +144,7 @@ def test_comparaison_par_defaut(student: Any, monkeypatch: Any) -> None:
         isinstance(valeur, tuple)
         and len(valeur) == 2
         and all(isinstance(t, (int, float)) and not isinstance(t, bool) for t in valeur)
-    ), f"comparer() a renvoyé {valeur!r} ; attendu un couple de durées (t1, t2) en secondes"
+    ), f"comparer() a renvoyé {_montrer(valeur)} ; attendu un couple de durées (t1, t2) en secondes"
     t1, t2 = valeur
     n = len(student.URLS)
     assert len(spy.calls) == 2 * n, (
