@@ -123,8 +123,9 @@ def bench_class(solutions: Path, students: int, jobs: int | None) -> list[str]:
     """Time ``--submissions`` on a class made of copies of the solutions."""
     with tempfile.TemporaryDirectory(prefix="bench-classe-") as tmp:
         submissions = Path(tmp) / "copies"
+        # The layout of a bulk clone: one repository per student, with exercises/.
         for n in range(1, students + 1):
-            shutil.copytree(solutions, submissions / f"eleve_{n:02d}")
+            shutil.copytree(solutions, submissions / f"eleve_{n:02d}" / "exercises")
         command = [sys.executable, "-m", "grader", "--submissions", str(submissions)]
         command += ["--csv", str(Path(tmp) / "notes.csv")]
         if jobs is not None:

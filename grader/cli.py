@@ -203,17 +203,11 @@ def _main(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
         _write_file(Path(args.timing), json.dumps(timing, ensure_ascii=False, indent=2) + "\n")
 
     if args.min_score is not None and report.score < args.min_score:
-        print(
-            f"Note {_points(report.score)}/{_points(report.max_score)} : en dessous du minimum "
-            f"demandé ({_points(args.min_score)}).",
-            file=sys.stderr,
-        )
+        score = f"{formats.points(report.score)}/{formats.points(report.max_score)}"
+        minimum = formats.points(args.min_score)
+        print(f"Note {score} : en dessous du minimum demandé ({minimum}).", file=sys.stderr)
         return EXIT_BELOW_MIN_SCORE
     return EXIT_OK
-
-
-def _points(value: float) -> str:
-    return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 def _parse_only(raw: str | None, catalogue: Catalogue) -> list[str] | None:

@@ -181,7 +181,7 @@ def test_terminal_empty_report() -> None:
     [(14.0, "14"), (1.5, "1.5"), (0.25, "0.25"), (1 / 3, "0.33"), (0.0, "0"), (-0.0001, "0")],
 )
 def test_points(value: float, text: str) -> None:
-    assert terminal.points(value) == text
+    assert formats.points(value) == text
 
 
 # ---------------------------------------------------------------- registry
@@ -212,7 +212,3 @@ def test_registry_module_without_render(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setattr(formats, "FORMATS", MappingProxyType({"vide": "sans_render"}))
     with pytest.raises(formats.FormatUnavailable, match="render"):
         formats.load("vide")
-
-
-def test_render_shortcut(report: Report) -> None:
-    assert formats.render("json", report) == json_report.render(report, color=False)

@@ -14,8 +14,6 @@ import importlib
 from collections.abc import Mapping
 from types import MappingProxyType, ModuleType
 
-from grader.results import Report
-
 # Read-only on purpose: the registry is configuration, not state.
 FORMATS: Mapping[str, str] = MappingProxyType(
     {
@@ -52,7 +50,7 @@ def load(name: str) -> ModuleType:
     return module
 
 
-def render(name: str, report: Report, *, color: bool = False) -> str:
-    """Shortcut for callers that only need the text of a report."""
-    text: str = load(name).render(report, color=color)
-    return text
+def points(value: float) -> str:
+    """14.0 -> "14", 1.5 -> "1.5": points as a teacher writes them."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text

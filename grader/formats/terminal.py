@@ -20,6 +20,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from grader.formats import points
 from grader.results import Diagnostic, ExerciseResult, Report, Status, TestResult
 
 # Plain text (a pipe, a CI log, a golden file) gets a fixed width so the same
@@ -56,12 +57,6 @@ DIAGNOSTIC_LABELS: Mapping[str, str] = MappingProxyType(
 )
 
 HIDDEN = "caché"
-
-
-def points(value: float) -> str:
-    """14.0 -> "14", 1.5 -> "1.5": points as a teacher writes them."""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
 
 
 def render(report: Report, *, color: bool = False, width: int | None = None) -> str:
