@@ -1,0 +1,353 @@
+"""Grading a whole class: ``python -m grader --submissions DIR --csv notes.csv``.
+
+``DIR`` holds one folder per student (the layout of a bulk clone of the class's
+repositories); each folder with an ``exercises/`` folder is graded, several at
+once, and gets one CSV row: the folder's name, each exercise's points, the
+total, and ``probleme``, which says why a submission could not be graded.
+
+Student code never runs in this process: each submission is graded by
+`grader.runner.grade`, which runs every exercise in a child process under its
+own time limits. A broken or hostile submission therefore costs at most its
+own time limits, in one worker, while the others go on.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol, TextIO
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from grader.metadata import load_catalogue
+from grader.results import Report, Status
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+
+NAME_COLUMN = "eleve"
+TOTAL_COLUMN = "total"
+PROBLEM_COLUMN = "probleme"
+
+PROG = "python -m grader"
+
+# The exercises as handed out: a submission identical to them was not started.
+STUBS = Path(__file__).resolve().parent.parent / "exercises"
+
+
+class GradeFunction(Protocol):
+    def __call__(
+        self, target: Path, only: Sequence[str] | None = None, *, jobs: int | None = None
+    ) -> Report: ...
+
+
+@dataclass(frozen=True)
+class Row:
+    """One student's line of the class's CSV."""
+
+    name: str
+    points: Mapping[str, float]
+    total: float
+    max_score: float
+    problem: str = ""  # empty when the submission was graded normally
+
+
+def find_submissions(root: Path) -> list[Path]:
+    """The student folders of `root`: those holding an `exercises/` folder, by name."""
+    return sorted(
+        (
+            entry
+            for entry in root.iterdir()
+            if not entry.name.startswith(".") and (entry / "exercises").is_dir()
+        ),
+        key=lambda entry: entry.name,
+    )
+
+
+def default_workers() -> int:
+    # The cores this process may use, which can be fewer than the machine has.
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on every platform
+        return max(1, os.cpu_count() or 1)
+
+
+def _same_text(a: Path, b: Path) -> bool:
+    try:
+        return a.read_text(encoding="utf-8").split() == b.read_text(encoding="utf-8").split()
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def _problems(report: Report, target: Path, exercise_ids: Sequence[str], stubs: Path) -> list[str]:
+    """Why a graded report should not be taken as it is, in French (nothing when fine)."""
+    problems: list[str] = []
+    missing = [name for name in exercise_ids if not (target / f"{name}.py").is_file()]
+    untouched = {
+        name
+        for name in exercise_ids
+        if name not in missing and _same_text(target / f"{name}.py", stubs / f"{name}.py")
+    }
+    written = [e for e in report.exercises if e.id not in missing and e.id not in untouched]
+    statuses = {t.status for e in written for t in e.tests}
+    if untouched and not written:
+        problems.append("copie non commencée : les exercices sont ceux de l'énoncé")
+    elif statuses == {Status.TIMEOUT}:
+        problems.append("temps dépassé à chaque test (une boucle sans fin ?)")
+    elif statuses and statuses <= {Status.ERROR, Status.TIMEOUT}:
+        problems.append("aucun test n'a pu s'exécuter (erreur ou temps dépassé à chaque test)")
+    if missing:
+        plural = "s" if len(missing) > 1 else ""
+        problems.append(f"module{plural} absent{plural} : {', '.join(missing)}")
+    problems.extend(
+        f"{e.id} : {e.problem}" for e in report.exercises if e.problem and e.id not in missing
+    )
+    return problems
+
+
+def grade_submission(
+    folder: Path,
+    exercise_ids: Sequence[str],
+    *,
+    only: Sequence[str] | None,
+    grade: GradeFunction,
+    max_scores: Mapping[str, float],
+    stubs: Path = STUBS,
+) -> Row:
+    """Grade one student's folder; never raises, whatever the folder holds."""
+    target = folder / "exercises"
+    empty = dict.fromkeys(exercise_ids, 0.0)
+    max_total = float(sum(max_scores.get(i, 0.0) for i in exercise_ids))
+    if not any((target / f"{name}.py").is_file() for name in exercise_ids):
+        return Row(folder.name, empty, 0.0, max_total, "aucun module d'exercice dans exercises/")
+    try:
+        report = grade(target, only, jobs=1)
+    except Exception as exc:  # one submission must never stop the class
+        detail = " ".join(str(exc).split()) or type(exc).__name__
+        return Row(folder.name, empty, 0.0, max_total, f"correction impossible : {detail}")
+    scores = {e.id: e.score for e in report.exercises}
+    return Row(
+        name=folder.name,
+        points={name: scores.get(name, 0.0) for name in exercise_ids},
+        total=report.score,
+        max_score=report.max_score,
+        problem=" ; ".join(_problems(report, target, exercise_ids, stubs)),
+    )
+
+
+def points_text(value: float) -> str:
+    """14.0 -> "14", 12.5 -> "12.5": what a spreadsheet reads as a number."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def write_csv(rows: Sequence[Row], exercise_ids: Sequence[str], path: Path) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([NAME_COLUMN, *exercise_ids, TOTAL_COLUMN, PROBLEM_COLUMN])
+    for row in rows:
+        writer.writerow(
+            [
+                row.name,
+                *(points_text(row.points.get(name, 0.0)) for name in exercise_ids),
+                points_text(row.total),
+                row.problem,
+            ]
+        )
+    # Written whole, then moved into place: an interrupted run never leaves a
+    # half-written file where the previous grades were.
+    partial = path.with_name(f".{path.name}.partiel")
+    partial.write_text(buffer.getvalue(), encoding="utf-8")
+    partial.replace(path)
+
+
+class _Reporter(Protocol):
+    def done(self, row: Row) -> None: ...
+
+
+@contextmanager
+def _progress(total: int, stream: TextIO, enabled: bool | None) -> Iterator[_Reporter]:
+    console = Console(file=stream, highlight=False, markup=False)
+    live = console.is_terminal if enabled is None else enabled
+    if live:
+        with Progress(
+            TextColumn("Correction de la classe"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("{task.description}"),
+            console=console,
+            transient=False,
+        ) as bar:
+            task = bar.add_task("", total=total)
+
+            class _Bar:
+                def done(self, row: Row) -> None:
+                    if row.problem:
+                        bar.console.print(f"{row.name} : à vérifier — {row.problem}")
+                    bar.update(task, advance=1, description=row.name)
+
+            yield _Bar()
+    else:
+
+        class _Lines:
+            count = 0
+
+            def done(self, row: Row) -> None:
+                # Plain lines for a log or a pipe, where a redrawn bar is noise.
+                self.count += 1
+                score = f"{points_text(row.total)}/{points_text(row.max_score)}"
+                flag = f" — à vérifier : {row.problem}" if row.problem else ""
+                print(f"[{self.count}/{total}] {row.name} : {score}{flag}", file=stream, flush=True)
+
+        yield _Lines()
+
+
+def grade_class(
+    submissions: Path,
+    csv_path: Path,
+    *,
+    only: Sequence[str] | None = None,
+    jobs: int | None = None,
+    grade: GradeFunction | None = None,
+    progress: bool | None = None,
+    stream: TextIO | None = None,
+) -> int:
+    """Grade every student folder of `submissions` into `csv_path`; the exit status.
+
+    `jobs` is how many submissions are graded at once (every core by default);
+    each runs its exercises one after the other. `grade` replaces the grading
+    engine (the kit's tests give a fake one); `progress` forces the bar on or
+    off (by default: on when `stream` is a terminal).
+    """
+    out = sys.stderr if stream is None else stream
+    if not submissions.is_dir():
+        print(f"{PROG} : erreur : le dossier « {submissions} » n'existe pas", file=out)
+        return EXIT_USAGE
+    if csv_path.is_dir() or not csv_path.parent.is_dir():
+        print(f"{PROG} : erreur : impossible d'écrire « {csv_path} »", file=out)
+        return EXIT_USAGE
+    folders = find_submissions(submissions)
+    if not folders:
+        print(
+            f"{PROG} : erreur : aucun dossier d'élève dans « {submissions} » "
+            "(chaque copie est un dossier qui contient un dossier exercises/)",
+            file=out,
+        )
+        return EXIT_USAGE
+    if grade is None:
+        from grader import runner
+
+        grade = runner.grade
+        if runner.public_only_kit():
+            print(
+                "Attention : les tests cachés sont absents ; les notes ne comptent que les tests "
+                "publics.",
+                file=out,
+            )
+
+    catalogue = load_catalogue()
+    exercise_ids = list(only) if only else list(catalogue.ids)
+    max_scores = {e.id: e.max_score for e in catalogue.exercises}
+    workers = max(1, min(jobs or default_workers(), len(folders)))
+    rows: dict[str, Row] = {}
+    engine = grade
+
+    def grade_one(folder: Path) -> Row:
+        return grade_submission(
+            folder, exercise_ids, only=only, grade=engine, max_scores=max_scores
+        )
+
+    with _progress(len(folders), out, progress) as reporter:
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="copie")
+        try:
+            futures: dict[Future[Row], Path] = {pool.submit(grade_one, f): f for f in folders}
+            for future in as_completed(futures):
+                row = future.result()
+                rows[row.name] = row
+                reporter.done(row)
+        finally:
+            # On Ctrl-C, submissions not yet started are dropped at once.
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    ordered = [rows[f.name] for f in folders]
+    write_csv(ordered, exercise_ids, csv_path)
+    flagged = sum(1 for row in ordered if row.problem)
+    plural = "s" if len(ordered) > 1 else ""
+    message = f"{len(ordered)} copie{plural} corrigée{plural}, notes dans {csv_path}"
+    if flagged:
+        message += f" ; {flagged} à vérifier (colonne {PROBLEM_COLUMN})"
+    print(message, file=out)
+    return EXIT_OK
+
+
+@dataclass(frozen=True)
+class Throughput:
+    submissions: int
+    seconds: float
+    workers: int
+
+    @property
+    def per_minute(self) -> float:
+        return 60.0 * self.submissions / self.seconds if self.seconds > 0 else float("inf")
+
+    def describe(self) -> str:
+        return (
+            f"Correction d'une classe : {self.submissions} copies en {self.seconds:.1f} s "
+            f"avec {self.workers} correction(s) à la fois ({self.per_minute:.0f} copies par minute)"
+        )
+
+
+def throughput(
+    source: Path,
+    count: int = 100,
+    *,
+    only: Sequence[str] | None = None,
+    jobs: int | None = None,
+    grade: GradeFunction | None = None,
+) -> Throughput:
+    """Time the grading of `count` copies of the exercise folder `source`, as a class.
+
+    For `nox -s bench`: real (wall-clock) seconds, since that is what an
+    instructor waits.
+    """
+    workers = max(1, min(jobs or default_workers(), count))
+    with tempfile.TemporaryDirectory(prefix="grader-classe-") as tmp:
+        root = Path(tmp) / "copies"
+        for index in range(count):
+            shutil.copytree(
+                source,
+                root / f"eleve_{index + 1:03d}" / "exercises",
+                ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
+            )
+        started = time.perf_counter()
+        status = grade_class(
+            root,
+            Path(tmp) / "notes.csv",
+            only=only,
+            jobs=workers,
+            grade=grade,
+            progress=False,
+            stream=io.StringIO(),
+        )
+        seconds = time.perf_counter() - started
+    if status != EXIT_OK:
+        raise RuntimeError(f"la correction de la classe a échoué (code {status})")
+    return Throughput(submissions=count, seconds=seconds, workers=workers)

@@ -1,0 +1,316 @@
+"""``nox -s export -- DIR`` (``python -m grader.export DIR``): the students' repository.
+
+What the students receive is the kit less everything that would give answers
+away or that only the maintainers need:
+
+- only files git tracks are copied (``git ls-files``), so no cache, compiled
+  file or local scrap of the working tree can slip in;
+- ``solutions/``, the hidden tests (``grader/suites/hidden/`` keeps an empty
+  ``__init__.py`` so that the package still imports), the kit's own
+  ``tests/``, the maintainers' ``docs/`` and CI files are left out;
+- ``grader/exercises.toml`` is rewritten without the hidden tests' entries,
+  whose titles and hints would tell what they check;
+- the files of ``template/`` (the students' README, noxfile and Classroom
+  workflow) take the place of the kit's own.
+
+The exported tree is then searched for every hidden test's name and title;
+an export that would leak one is deleted and reported as an error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+TEMPLATE = "template"
+CATALOGUE = "grader/exercises.toml"
+HIDDEN_SUITES = "grader/suites/hidden/"
+HIDDEN_INIT = HIDDEN_SUITES + "__init__.py"
+
+# Folders of the kit that never reach the students (paths end with "/").
+DROPPED_FOLDERS: tuple[str, ...] = (
+    "solutions/",
+    HIDDEN_SUITES,
+    "tests/",
+    "docs/",
+    TEMPLATE + "/",
+    ".github/",
+    ".ci/",
+)
+# Files the template replaces with its own.
+REPLACED_FILES: tuple[str, ...] = ("README.md", "noxfile.py")
+
+CATALOGUE_HEADER = """\
+# Les exercices, leurs tests publics, leurs points et leurs pistes.
+#
+# La note finale compte aussi des tests cachés, qui ne figurent pas ici :
+# ils vérifient les mêmes consignes sur d'autres cas.
+"""
+
+
+class ExportError(Exception):
+    """The export cannot be made, or would leak: one French line says why."""
+
+
+def tracked_files(root: Path) -> list[str]:
+    """Paths git tracks under `root` (relative, with "/"), present in the working tree."""
+    try:
+        listing = subprocess.run(
+            ["git", "-C", str(root), "ls-files", "-z", "--cached"],
+            check=True,
+            capture_output=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError) as exc:
+        raise ExportError(
+            f"impossible de lister les fichiers suivis par git dans « {root} » : "
+            "l'export part d'un dépôt git du kit"
+        ) from exc
+    paths = sorted({p for p in listing.decode("utf-8").split("\0") if p})
+    # A file deleted but not yet committed is gone: nothing to copy.
+    return [p for p in paths if (root / p).exists() or (root / p).is_symlink()]
+
+
+def is_dropped(path: str) -> bool:
+    return path in REPLACED_FILES or path.startswith(DROPPED_FOLDERS)
+
+
+def _hidden(test: Mapping[str, Any]) -> bool:
+    return bool(test.get("hidden", False))
+
+
+def public_catalogue(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The catalogue without its hidden tests."""
+    result = dict(data)
+    result["exercise"] = [
+        {
+            **exercise,
+            "test": [t for t in exercise.get("test", []) if not _hidden(t)],
+        }
+        for exercise in data.get("exercise", [])
+    ]
+    return result
+
+
+def _toml_string(text: str) -> str:
+    # JSON's escapes are TOML's for basic strings, except DEL, which TOML
+    # wants escaped and JSON leaves as it is.
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return _toml_string(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        items = ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items())
+        return "{ " + items + " }" if items else "{}"
+    raise ExportError(f"valeur inattendue dans le catalogue : {value!r}")
+
+
+def _toml_key(key: str) -> str:
+    bare = key.replace("_", "").replace("-", "").isalnum() and key.isascii()
+    return key if bare else _toml_string(key)
+
+
+def _is_table_array(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
+
+
+def _toml_table(lines: list[str], header: str, table: Mapping[str, Any]) -> None:
+    lines.append(f"[[{header}]]")
+    nested: list[tuple[str, list[dict[str, Any]]]] = []
+    for key, value in table.items():
+        if _is_table_array(value):
+            nested.append((key, value))
+        elif isinstance(value, list) and not value and key == "test":
+            continue  # an exercise whose tests are all hidden: no public test
+        else:
+            lines.append(f"{_toml_key(key)} = {_toml_value(value)}")
+    for key, tables in nested:
+        for sub in tables:
+            lines.append("")
+            _toml_table(lines, f"{header}.{_toml_key(key)}", sub)
+    lines.append("")
+
+
+def dump_catalogue(data: Mapping[str, Any]) -> str:
+    """TOML for the catalogue's shape: top-level values, then arrays of tables."""
+    lines: list[str] = [CATALOGUE_HEADER]
+    tables: list[tuple[str, list[dict[str, Any]]]] = []
+    for key, value in data.items():
+        if _is_table_array(value):
+            tables.append((key, value))
+        else:
+            lines.append(f"{_toml_key(key)} = {_toml_value(value)}")
+    for key, entries in tables:
+        for entry in entries:
+            _toml_table(lines, _toml_key(key), entry)
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def public_catalogue_text(text: str) -> str:
+    """`exercises.toml` rewritten without hidden tests, checked to read back the same."""
+    data = tomllib.loads(text)
+    public = public_catalogue(data)
+    dumped = dump_catalogue(public)
+    expected = {
+        **public,
+        "exercise": [
+            {k: v for k, v in e.items() if not (k == "test" and v == [])}
+            for e in public["exercise"]
+        ],
+    }
+    if tomllib.loads(dumped) != expected:
+        raise ExportError("le catalogue réécrit ne se relit pas à l'identique (exercises.toml)")
+    return dumped
+
+
+def hidden_markers(catalogue_text: str) -> list[str]:
+    """What only a hidden test's presence would put in a file: its function name, its title.
+
+    A name or title a public test shares is no secret and is left out.
+    """
+    data = tomllib.loads(catalogue_text)
+    tests = [t for e in data.get("exercise", []) for t in e.get("test", [])]
+    public = {str(t["id"]) for t in tests if not _hidden(t)} | {
+        str(t["title"]) for t in tests if not _hidden(t)
+    }
+    markers: list[str] = []
+    for test in tests:
+        if not _hidden(test):
+            continue
+        if str(test["id"]) not in public:
+            markers.append(f"test_{test['id']}")
+        if str(test["title"]) not in public:
+            markers.append(str(test["title"]))
+    return markers
+
+
+def find_leaks(dest: Path, markers: Iterable[str]) -> list[str]:
+    """Files of `dest` that hold a marker, or are caches or compiled files."""
+    wanted = [m for m in markers if m]
+    leaks: list[str] = []
+    for path in sorted(dest.rglob("*")):
+        relative = path.relative_to(dest).as_posix()
+        if path.is_dir():
+            if path.name in {"__pycache__", ".pytest_cache", ".hypothesis", "solutions"}:
+                leaks.append(f"{relative}/")
+            continue
+        if path.suffix in {".pyc", ".pyo"}:
+            leaks.append(relative)
+            continue
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        for marker in wanted:
+            if marker in text:
+                leaks.append(f"{relative} (contient « {marker} »)")
+    return leaks
+
+
+def export(dest: Path, root: Path = ROOT) -> list[str]:
+    """Write the students' repository into `dest` (absent or empty); the files written."""
+    root = root.resolve()
+    dest = dest.resolve()
+    if dest == root or dest.is_relative_to(root / TEMPLATE) or root.is_relative_to(dest):
+        raise ExportError(f"le dossier « {dest} » ne peut pas recevoir l'export du kit")
+    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+        raise ExportError(f"le dossier « {dest} » existe déjà et n'est pas vide")
+
+    files = tracked_files(root)
+    kit = [p for p in files if not is_dropped(p)]
+    template = [p for p in files if p.startswith(TEMPLATE + "/")]
+    if not template:
+        raise ExportError(f"le dossier {TEMPLATE}/ du kit est vide ou n'est pas suivi par git")
+    catalogue_text = (root / CATALOGUE).read_text(encoding="utf-8")
+
+    created = not dest.exists()
+    dest.mkdir(parents=True, exist_ok=True)
+    written: list[str] = []
+    try:
+        for relative in kit:
+            if relative == CATALOGUE:
+                _write(dest / relative, public_catalogue_text(catalogue_text))
+            else:
+                _copy(root / relative, dest / relative)
+            written.append(relative)
+        for relative in template:
+            inside = relative.removeprefix(TEMPLATE + "/")
+            _copy(root / relative, dest / inside)
+            written.append(inside)
+        # The package stays importable; the runner sees no hidden test in it.
+        _write(dest / HIDDEN_INIT, "")
+        written.append(HIDDEN_INIT)
+
+        leaks = find_leaks(dest, hidden_markers(catalogue_text))
+        if leaks:
+            raise ExportError(
+                "l'export contiendrait des tests cachés ou des fichiers compilés : "
+                + ", ".join(leaks)
+            )
+    except BaseException:
+        if created:
+            shutil.rmtree(dest, ignore_errors=True)
+        else:
+            for child in dest.iterdir():
+                if child.is_dir() and not child.is_symlink():
+                    shutil.rmtree(child, ignore_errors=True)
+                else:
+                    child.unlink(missing_ok=True)
+        raise
+    return sorted(set(written))
+
+
+def _copy(source: Path, target: Path) -> None:
+    if source.is_symlink():
+        # A link could point anywhere, solutions included: never followed.
+        raise ExportError(f"lien symbolique suivi par git, refusé dans l'export : {source}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)
+    shutil.copymode(source, target)
+
+
+def _write(target: Path, text: str) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m grader.export",
+        description=(
+            "Écrit dans DOSSIER le dépôt que reçoivent les élèves : les énoncés, le correcteur "
+            "et les tests publics, sans les solutions ni les tests cachés."
+        ),
+    )
+    parser.add_argument("dossier", metavar="DOSSIER", help="dossier à créer (ou vide)")
+    args = parser.parse_args(argv)
+    dest = Path(args.dossier)
+    try:
+        written = export(dest)
+    except ExportError as exc:
+        print(f"python -m grader.export : erreur : {exc}", file=sys.stderr)
+        return 2
+    print(f"Dépôt des élèves écrit dans {dest} ({len(written)} fichiers).")
+    print(
+        "Étapes suivantes : créez-en un dépôt GitHub, cochez « Template repository » dans ses "
+        "réglages, puis choisissez-le comme dépôt de départ du devoir GitHub Classroom "
+        "(voir le README du kit)."
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
