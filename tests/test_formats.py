@@ -8,6 +8,7 @@ and read the diff before committing it:
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -212,3 +213,21 @@ def test_registry_module_without_render(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setattr(formats, "FORMATS", MappingProxyType({"vide": "sans_render"}))
     with pytest.raises(formats.FormatUnavailable, match="render"):
         formats.load("vide")
+
+
+@pytest.mark.parametrize("width", range(40, 72, 3))
+def test_terminal_keeps_french_spaces_together(width: int) -> None:
+    hint = "Relisez « Les outils principaux » : gather ; puis « Les pièges classiques » ! " * 3
+    base = make_report()
+    exercise = base.exercises[0]
+    failing = next(t for t in exercise.tests if t.status is Status.FAILED)
+    test = dataclasses.replace(failing, hint=hint, message=hint)
+    report = Report(
+        exercises=(type(exercise)(id=exercise.id, title=exercise.title, tests=(test,)),)
+    )
+    text = terminal.render(report, color=False, width=width)
+    assert "Relisez « Les outils principaux » : gather ;" in " ".join(text.split())
+    for line in text.splitlines():
+        assert not line.rstrip().endswith("«"), line
+        assert not line.lstrip().startswith(("»", ":", ";", "!", "?")), line
+    assert "\ue000" not in text

@@ -9,6 +9,7 @@ traceback, can appear here: the report holds only the grader's own messages.
 from __future__ import annotations
 
 import io
+import re
 import shutil
 from collections.abc import Iterator, Mapping
 from types import MappingProxyType
@@ -58,6 +59,34 @@ DIAGNOSTIC_LABELS: Mapping[str, str] = MappingProxyType(
 
 HIDDEN = "caché"
 
+# French sets a space inside « » and before : ; ? !, and a line must never
+# break there. Rich breaks at any whitespace, the no-break ones included, so
+# those spaces are held by a printable stand-in while rich lays the text out,
+# then given back.
+_GLUE = "\ue000"
+_GLUED_BEFORE = re.compile(r"(«) ")
+_GLUED_AFTER = re.compile(r" ([»:;?!])")
+
+
+def _glue(text: str) -> str:
+    return _GLUED_AFTER.sub(_GLUE + r"\1", _GLUED_BEFORE.sub(r"\1" + _GLUE, text))
+
+
+def _text(text: str = "", style: str = "") -> Text:
+    return Text(_glue(text), style=style)
+
+
+def _assemble(*parts: str | Text | tuple[str, str]) -> Text:
+    glued: list[str | Text | tuple[str, str]] = []
+    for part in parts:
+        if isinstance(part, str):
+            glued.append(_glue(part))
+        elif isinstance(part, tuple):
+            glued.append((_glue(part[0]), part[1]))
+        else:
+            glued.append(part)
+    return Text.assemble(*glued)
+
 
 def render(report: Report, *, color: bool = False, width: int | None = None) -> str:
     if width is None:
@@ -79,7 +108,7 @@ def render(report: Report, *, color: bool = False, width: int | None = None) -> 
     )
     for renderable in _report(report):
         console.print(renderable)
-    output = console.file.getvalue()  # type: ignore[attr-defined]
+    output = console.file.getvalue().replace(_GLUE, " ")  # type: ignore[attr-defined]
     assert isinstance(output, str)
     if color:
         return output
@@ -88,31 +117,31 @@ def render(report: Report, *, color: bool = False, width: int | None = None) -> 
 
 def _report(report: Report) -> Iterator[RenderableType]:
     if report.target:
-        yield Text.assemble(("Dossier corrigé : ", "bold"), report.target)
-        yield Text()
+        yield _assemble(("Dossier corrigé : ", "bold"), report.target)
+        yield _text()
     if report.public_only:
         yield _public_only_notice()
-        yield Text()
+        yield _text()
     for exercise in report.exercises:
         yield from _exercise(exercise)
     if report.exercises:
         yield _summary(report)
-        yield Text()
-    yield Text.assemble(
+        yield _text()
+    yield _assemble(
         ("Note : ", "bold"), (f"{points(report.score)}/{points(report.max_score)}", "bold")
     )
     if report.public_only:
-        yield Text(
+        yield _text(
             "Cette note ne compte que les tests publics ; "
             "la note finale comptera aussi les tests cachés.",
             style="yellow",
         )
     elif report.exercises and report.score == report.max_score:
-        yield Text("Tous les tests sont réussis. Bravo !", style="green")
+        yield _text("Tous les tests sont réussis. Bravo !", style="green")
 
 
 def _public_only_notice() -> RenderableType:
-    return Text(
+    return _text(
         "Attention : seuls les tests publics ont été passés. La note affichée ne compte "
         "qu'eux ; la note finale comptera aussi des tests cachés, qui vérifient les mêmes "
         "consignes sur d'autres cas.",
@@ -123,7 +152,7 @@ def _public_only_notice() -> RenderableType:
 def _exercise(exercise: ExerciseResult) -> Iterator[RenderableType]:
     score = f"{points(exercise.score)}/{points(exercise.max_score)}"
     yield Rule(
-        Text.assemble(
+        _assemble(
             (exercise.id, "bold cyan"), " — ", (exercise.title, "bold"), " : ", (score, "bold")
         ),
         align="left",
@@ -131,34 +160,34 @@ def _exercise(exercise: ExerciseResult) -> Iterator[RenderableType]:
     )
     if exercise.problem:
         yield _indented(
-            Text.assemble(("Impossible de corriger cet exercice : ", "bold red"), exercise.problem),
+            _assemble(("Impossible de corriger cet exercice : ", "bold red"), exercise.problem),
             2,
         )
     if exercise.tests:
         yield _indented(_tests_table(exercise.tests), 2)
-    yield Text()
+    yield _text()
     failures = [t for t in exercise.tests if t.status is not Status.PASSED]
     # When the exercise could not be graded at all, each test would only
     # repeat that one reason.
     if failures and not exercise.problem:
-        yield _indented(Text("À revoir :", style="bold"), 2)
+        yield _indented(_text("À revoir :", style="bold"), 2)
         for test in failures:
             yield _indented(_failure(test), 4)
-            yield Text()
+            yield _text()
     if exercise.diagnostics:
         yield _indented(
-            Text("Points d'attention (ils ne retirent pas de points) :", style="bold"), 2
+            _text("Points d'attention (ils ne retirent pas de points) :", style="bold"), 2
         )
         for diagnostic in exercise.diagnostics:
             yield _indented(_diagnostic(diagnostic), 4)
-            yield Text()
+            yield _text()
     if exercise.explanation is not None:
         yield _indented(
-            Text("Votre explication (lue par l'enseignant, hors note) :", style="bold"), 2
+            _text("Votre explication (lue par l'enseignant, hors note) :", style="bold"), 2
         )
         explanation = exercise.explanation.strip() or "(vide)"
-        yield _indented(Text(explanation, style="italic"), 4)
-        yield Text()
+        yield _indented(_text(explanation, style="italic"), 4)
+        yield _text()
 
 
 def _indented(renderable: RenderableType, columns: int) -> Padding:
@@ -177,9 +206,9 @@ def _tests_table(tests: tuple[TestResult, ...]) -> Table:
     for test in tests:
         style = STATUS_STYLES[test.status]
         table.add_row(
-            Text(_mark(test), style=style),
-            Text(test.title),
-            Text(f"« {HIDDEN} »" if test.hidden else "", style="dim"),
+            _text(_mark(test), style=style),
+            _text(test.title),
+            _text(f"« {HIDDEN} »" if test.hidden else "", style="dim"),
             f"{points(test.score if test.status is Status.PASSED else 0.0)}"
             f"/{points(test.max_score)}",
         )
@@ -191,30 +220,30 @@ def _mark(test: TestResult) -> str:
 
 
 def _test_title(test: TestResult) -> Text:
-    title = Text(test.title)
+    title = _text(test.title)
     if test.hidden:
-        title.append(f" « {HIDDEN} »", style="dim")
+        title.append(_glue(f" « {HIDDEN} »"), style="dim")
     return title
 
 
 def _failure(test: TestResult) -> RenderableType:
     style = STATUS_STYLES[test.status]
-    heading = Text.assemble((f"{_mark(test)} ", style), _test_title(test))
+    heading = _assemble((f"{_mark(test)} ", style), _test_title(test))
     heading.append(f" ({STATUS_LABELS[test.status]})", style=style)
     parts: list[RenderableType] = [heading]
     message = test.message.strip() or "Pas de détail sur ce qui n'a pas marché."
-    parts.append(_indented(Text(message), 2))
+    parts.append(_indented(_text(message), 2))
     if test.hint.strip():
-        parts.append(_indented(Text.assemble(("Piste : ", "bold yellow"), test.hint.strip()), 2))
+        parts.append(_indented(_assemble(("Piste : ", "bold yellow"), test.hint.strip()), 2))
     return Group(*parts)
 
 
 def _diagnostic(diagnostic: Diagnostic) -> RenderableType:
-    heading = Text.assemble(("⚠ ", "yellow"), (_diagnostic_label(diagnostic.kind), "bold"))
+    heading = _assemble(("⚠ ", "yellow"), (_diagnostic_label(diagnostic.kind), "bold"))
     where = _where(diagnostic)
     if where:
         heading.append(f" — {where}")
-    return Group(heading, _indented(Text(diagnostic.message.strip()), 2))
+    return Group(heading, _indented(_text(diagnostic.message.strip()), 2))
 
 
 def _diagnostic_label(kind: str) -> str:
@@ -234,8 +263,8 @@ def _summary(report: Report) -> Table:
     for exercise in report.exercises:
         done = exercise.max_score > 0 and exercise.score == exercise.max_score
         table.add_row(
-            Text.assemble(exercise.id, " — ", exercise.title),
-            Text(
+            _assemble(exercise.id, " — ", exercise.title),
+            _text(
                 f"{points(exercise.score)}/{points(exercise.max_score)}",
                 style="green" if done else "",
             ),
