@@ -171,16 +171,18 @@ def _note_blocage(ex: Execution) -> str:
 def _arret(appel: str, exc: StudentError) -> AssertionError | None:
     """A clearer word when one check's exception stopped the whole monitor."""
     cause = exc.__cause__
+    ou = f" ({exc.where})" if exc.where else ""
     if isinstance(cause, TimeoutError):
         return AssertionError(
-            f"{appel} s'est arrêtée sur le timeout d'une vérification ({exc.message}) ; "
+            f"{appel} s'est arrêtée sur le TimeoutError d'une vérification trop lente{ou} ; "
             "attendu que le service en retard soit seulement affiché « [HORS LIGNE] … "
             "(timeout après …s) » et que la surveillance continue : rattrapez le "
             "TimeoutError de asyncio.wait_for dans la vérification de ce service"
         )
     if isinstance(cause, ConnectionError):
         return AssertionError(
-            f"{appel} s'est arrêtée sur l'erreur d'une vérification ({exc.message}) ; "
+            f"{appel} s'est arrêtée : verifier a levé {type(cause).__name__}({str(cause)!r}){ou} "
+            "et personne ne l'a rattrapée ; "
             "attendu que le service en panne soit seulement affiché « [HORS LIGNE] … "
             "(erreur : …) » et que les autres vérifications continuent : une exception "
             "levée par verifier se rattrape avec try / except"
@@ -210,16 +212,15 @@ def _lignes_de(ex: Execution, nom: str) -> list[Line]:
 def _apercu(ex: Execution) -> str:
     textes = [f"« {_norm(t)} »" for t in ex.texts if t.strip()]
     if not textes:
-        return "rien n'a été affiché"
+        return "Rien n'a été affiché."
     suite = " …" if len(textes) > 8 else ""
-    return "lignes affichées : " + ", ".join(textes[:8]) + suite
+    return "Lignes affichées : " + ", ".join(textes[:8]) + suite
 
 
 def _ligne_unique(ex: Execution, appel: str, a: Attendu) -> Line:
     lignes = _lignes_de(ex, a.nom)
     assert lignes, (
-        f"{appel} n'a affiché aucune ligne pour « {a.nom} » ; attendu « {a.ligne} ». "
-        f"{_apercu(ex).capitalize()}"
+        f"{appel} n'a affiché aucune ligne pour « {a.nom} » ; attendu « {a.ligne} ». {_apercu(ex)}"
     )
     assert len(lignes) == 1, (
         f"{appel} a affiché {len(lignes)} lignes pour « {a.nom} » "
@@ -227,6 +228,13 @@ def _ligne_unique(ex: Execution, appel: str, a: Attendu) -> Line:
         f"« {a.ligne} »"
     )
     return lignes[0]
+
+
+def _ecart(t: float, a: Attendu) -> str:
+    """Why a line came at `t` instead of `a.fin`: too late or too soon."""
+    if t > a.fin:
+        return ", pas une fois d'autres résultats arrivés"
+    return " : la ligne est arrivée avant la fin de la vérification"
 
 
 def _moment(a: Attendu) -> str:
@@ -261,9 +269,7 @@ BILAN = re.compile(r"^Bilan : (\d+) en ligne / (\d+) hors ligne — durée total
 def _bilan(ex: Execution, appel: str, n: int, m: int) -> tuple[Line, re.Match[str]]:
     modele = f"Bilan : {n} en ligne / {m} hors ligne — durée totale …s"
     ligne = ex.first("Bilan")
-    assert ligne is not None, (
-        f"{appel} n'a pas affiché la ligne « {modele} ». {_apercu(ex).capitalize()}"
-    )
+    assert ligne is not None, f"{appel} n'a pas affiché la ligne « {modele} ». {_apercu(ex)}"
     lu = BILAN.match(_norm(ligne.text))
     assert lu is not None, (
         f"{appel} a affiché « {_norm(ligne.text)} » ; attendu une ligne de la forme « {modele} »"
@@ -325,8 +331,7 @@ def test_affiche_au_moment_du_resultat(student: Any, donnees: tuple[Services, fl
         ligne = _ligne_unique(ex, appel, a)
         assert abs(ligne.t - a.fin) < TOLERANCE, (
             f"{appel} : « {_norm(ligne.text)} » affiché à {fmt_t(ligne.t)} ; attendu à "
-            f"{fmt_t(a.fin)}, {_moment(a)}, pas une fois d'autres résultats "
-            f"arrivés{_note_blocage(ex)}"
+            f"{fmt_t(a.fin)}, {_moment(a)}{_ecart(ligne.t, a)}{_note_blocage(ex)}"
         )
 
 
@@ -356,18 +361,18 @@ def test_une_erreur_n_arrete_pas_les_autres(student: Any, donnees: tuple[Service
         if a.etat == "erreur":
             assert lignes, (
                 f"{appel} n'a affiché aucune ligne pour « {a.nom} », dont la vérification "
-                f"échoue à {fmt_t(a.fin)} ; attendu « {a.ligne} ». {_apercu(ex).capitalize()}"
+                f"échoue à {fmt_t(a.fin)} ; attendu « {a.ligne} ». {_apercu(ex)}"
             )
         else:
             assert lignes, (
                 f"{appel} n'a affiché aucune ligne pour « {a.nom} » ; attendu « {a.ligne} » à "
                 f"{fmt_t(a.fin)} : l'échec d'un autre service ne doit pas arrêter sa "
-                f"vérification. {_apercu(ex).capitalize()}"
+                f"vérification. {_apercu(ex)}"
             )
+        autre = "" if a.etat == "erreur" else ", même quand une autre vérification a échoué"
         assert abs(lignes[0].t - a.fin) < TOLERANCE, (
             f"{appel} : « {_norm(lignes[0].text)} » affiché à {fmt_t(lignes[0].t)} ; attendu "
-            f"à {fmt_t(a.fin)}, {_moment(a)}, même quand une autre vérification a échoué"
-            f"{_note_blocage(ex)}"
+            f"à {fmt_t(a.fin)}, {_moment(a)}{autre}{_ecart(lignes[0].t, a)}{_note_blocage(ex)}"
         )
     valeur = _dictionnaire(ex, appel)
     for a in attendus:
@@ -435,9 +440,10 @@ def test_bilan_final(student: Any, donnees: tuple[Services, float]) -> None:
     n = sum(a.en_ligne for a in attendus)
     m = len(attendus) - n
     ligne, lu = _bilan(ex, appel, n, m)
+    timeouts = sum(a.etat == "timeout" for a in attendus)
     detail = (
-        f"{n} service(s) en ligne ; {sum(a.etat == 'timeout' for a in attendus)} en timeout et "
-        f"{sum(a.etat == 'erreur' for a in attendus)} en erreur, qui sont tous hors ligne"
+        f"{n} service(s) ont répondu à temps ; hors ligne : {timeouts} en timeout + "
+        f"{m - timeouts} en erreur (un service en erreur est hors ligne lui aussi)"
     )
     assert (int(lu.group(1)), int(lu.group(2))) == (n, m), (
         f"{appel} a affiché « {lu.group(0)} » ; attendu « Bilan : {n} en ligne / {m} hors "
