@@ -36,6 +36,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from grader.formats import points
 from grader.metadata import load_catalogue
 from grader.results import Report, Status
 
@@ -152,12 +153,6 @@ def grade_submission(
     )
 
 
-def points_text(value: float) -> str:
-    """14.0 -> "14", 12.5 -> "12.5": what a spreadsheet reads as a number."""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
-
-
 def write_csv(rows: Sequence[Row], exercise_ids: Sequence[str], path: Path) -> None:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -166,8 +161,8 @@ def write_csv(rows: Sequence[Row], exercise_ids: Sequence[str], path: Path) -> N
         writer.writerow(
             [
                 row.name,
-                *(points_text(row.points.get(name, 0.0)) for name in exercise_ids),
-                points_text(row.total),
+                *(points(row.points.get(name, 0.0)) for name in exercise_ids),
+                points(row.total),
                 row.problem,
             ]
         )
@@ -213,7 +208,7 @@ def _progress(total: int, stream: TextIO, enabled: bool | None) -> Iterator[_Rep
             def done(self, row: Row) -> None:
                 # Plain lines for a log or a pipe, where a redrawn bar is noise.
                 self.count += 1
-                score = f"{points_text(row.total)}/{points_text(row.max_score)}"
+                score = f"{points(row.total)}/{points(row.max_score)}"
                 flag = f" — à vérifier : {row.problem}" if row.problem else ""
                 print(f"[{self.count}/{total}] {row.name} : {score}{flag}", file=stream, flush=True)
 

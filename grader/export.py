@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -140,11 +141,10 @@ def _toml_table(lines: list[str], header: str, table: Mapping[str, Any]) -> None
             continue  # an exercise whose tests are all hidden: no public test
         else:
             lines.append(f"{_toml_key(key)} = {_toml_value(value)}")
+    lines.append("")
     for key, tables in nested:
         for sub in tables:
-            lines.append("")
             _toml_table(lines, f"{header}.{_toml_key(key)}", sub)
-    lines.append("")
 
 
 def dump_catalogue(data: Mapping[str, Any]) -> str:
@@ -215,7 +215,8 @@ def find_leaks(dest: Path, markers: Iterable[str]) -> list[str]:
             continue
         text = path.read_bytes().decode("utf-8", errors="replace")
         for marker in wanted:
-            if marker in text:
+            # Whole words only: a hidden `test_total` is not in `test_total_exemples`.
+            if re.search(rf"(?<!\w){re.escape(marker)}(?!\w)", text):
                 leaks.append(f"{relative} (contient « {marker} »)")
     return leaks
 

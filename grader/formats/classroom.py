@@ -34,7 +34,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from grader.formats.terminal import DIAGNOSTIC_LABELS, STATUS_LABELS, points
+from grader.formats import points
+from grader.formats.terminal import DIAGNOSTIC_LABELS, STATUS_LABELS
 from grader.results import Diagnostic, ExerciseResult, Report, Status, TestResult
 
 # The workflow's `runners:` id; the reporter reads `<ID>_RESULTS`.

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from grader.formats import points
 from grader.formats.classroom import (
     MAX_MESSAGE_CHARS,
     carries_diagnostics,
@@ -26,7 +27,6 @@ from grader.formats.classroom import (
     message_for,
     number,
 )
-from grader.formats.terminal import points
 from grader.results import Report, Status
 
 VISIBLE = "visible"

@@ -12,8 +12,9 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 
+from grader.formats import points
 from grader.formats.classroom import MAX_MESSAGE_CHARS, cut, diagnostic_text
-from grader.formats.terminal import STATUS_LABELS, points
+from grader.formats.terminal import STATUS_LABELS
 from grader.results import ExerciseResult, Report, Status, TestResult
 
 SUITES_NAME = "asyncio-exercices"
