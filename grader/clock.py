@@ -361,10 +361,14 @@ class VirtualEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,valid-ty
         super()._run_once()
 
     def _spinning_location(self) -> Location | None:
-        for task in asyncio.all_tasks(self):
-            where = task_location(task, self._clock.is_user_file)
-            if where is not None:
-                return where
+        # The spinning task is one whose next step is queued right now; any
+        # other task is merely waiting and would name an innocent line.
+        for handle in self._ready:
+            task = getattr(getattr(handle, "_callback", None), "__self__", None)
+            if isinstance(task, asyncio.Task):
+                where = task_location(task, self._clock.is_user_file)
+                if where is not None:
+                    return where
         return None
 
     def _wait(self, real: selectors.BaseSelector) -> list[tuple[selectors.SelectorKey, int]]:
