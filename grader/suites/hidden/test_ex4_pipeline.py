@@ -23,8 +23,8 @@ from typing import Any
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from grader.clock import DeadlockError
-from grader.harness import Execution, fmt_t, now, require, run
+from grader.clock import DeadlockError, TimeBudgetError
+from grader.harness import Execution, current_clock, fmt_t, now, require, run
 
 # Virtual times are exact to the microsecond: a hundredth of a second leaves room
 # only for rounding, never for a wrong schedule.
@@ -87,7 +87,7 @@ PAR_DEFAUT = _scenario(
     1.0,
     2,
 )
-# More consumers than one, fewer than the items, and a fast item arriving last.
+# Three consumers for five items, and the first URL of the list arrives late.
 TROIS = _scenario(
     {
         "https://capteurs.test/releves/41": 2.4,
@@ -151,8 +151,9 @@ class Banc:
 
         # Coroutine objects left unawaited by the student show these names.
         recuperer.__qualname__, analyser.__qualname__ = "recuperer", "analyser"
-        patch.setattr(student, "recuperer", recuperer)
-        patch.setattr(student, "analyser", analyser)
+        # Set even if the student deleted the given functions: their code calls them by name.
+        patch.setattr(student, "recuperer", recuperer, raising=False)
+        patch.setattr(student, "analyser", analyser, raising=False)
 
 
 class FileEspion(asyncio.Queue):  # type: ignore[type-arg]
@@ -198,13 +199,25 @@ def _appel_pipeline(sc: Scenario) -> str:
 
 
 def _executer(appel: str, fn: Any, *args: Any) -> Execution:
-    """Run, turning a deadlock into a failure that says which call never ended."""
+    """Run, turning a deadlock or a blocked loop into a failure that says which call never ended."""
+    deja = len(current_clock().blocking)
     try:
         return run(fn, *args)
     except DeadlockError as exc:
         raise AssertionError(
             f"{appel} ne se termine jamais : {exc.describe()}. Une tâche qui attend un "
             "élément que personne ne déposera bloque tout le programme"
+        ) from None
+    except TimeBudgetError as exc:
+        bloquants = current_clock().blocking[deja:]
+        if not bloquants:
+            raise
+        ou = f" ({bloquants[0].where})" if bloquants[0].where else ""
+        raise AssertionError(
+            f"{appel} tourne encore après {exc.budget:.0f} s de temps simulé : time.sleep"
+            f"{ou} a bloqué l'event loop {len(bloquants)} fois, et pendant ce temps aucune "
+            "autre tâche ne peut avancer (ni déposer dans la file, ni analyser) ; dans une "
+            "coroutine, on attend avec await (voir « Les pièges classiques »)"
         ) from None
 
 

@@ -12,8 +12,8 @@ import random
 import re
 from typing import Any
 
-from grader.clock import DeadlockError
-from grader.harness import Execution, Spy, require, run
+from grader.clock import DeadlockError, TimeBudgetError
+from grader.harness import Execution, Spy, current_clock, require, run
 
 # Virtual times are exact to the microsecond: a hundredth of a second leaves room
 # only for rounding, never for a wrong schedule.
@@ -41,13 +41,25 @@ def _montrer(valeur: Any) -> str:
 
 
 def _executer(appel: str, fn: Any, *args: Any) -> Execution:
-    """Run, turning a deadlock into a failure that says which call never ended."""
+    """Run, turning a deadlock or a blocked loop into a failure that says which call never ended."""
+    deja = len(current_clock().blocking)
     try:
         return run(fn, *args)
     except DeadlockError as exc:
         raise AssertionError(
             f"{appel} ne se termine jamais : {exc.describe()}. Une tâche qui attend un "
             "élément que personne ne déposera bloque tout le programme"
+        ) from None
+    except TimeBudgetError as exc:
+        bloquants = current_clock().blocking[deja:]
+        if not bloquants:
+            raise
+        ou = f" ({bloquants[0].where})" if bloquants[0].where else ""
+        raise AssertionError(
+            f"{appel} tourne encore après {exc.budget:.0f} s de temps simulé : time.sleep"
+            f"{ou} a bloqué l'event loop {len(bloquants)} fois, et pendant ce temps aucune "
+            "autre tâche ne peut avancer (ni déposer dans la file, ni analyser) ; dans une "
+            "coroutine, on attend avec await (voir « Les pièges classiques »)"
         ) from None
 
 
