@@ -1,0 +1,372 @@
+"""Grading a whole class: `python -m grader --submissions DIR --csv FILE`.
+
+Most tests give `grade_class` a stand-in engine, to check the rows, the CSV,
+the flags and the parallelism alone. The last ones grade a real class mixing
+correct, partial, wrong, broken and hostile submissions with the real engine.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from grader import batch
+from grader.metadata import load_catalogue
+from grader.results import ExerciseResult, Report, Status, TestResult
+
+IDS = load_catalogue().ids
+MAX_SCORES = {e.id: e.max_score for e in load_catalogue().exercises}
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def fake_report(target: Path, only: Sequence[str] | None, earned: float) -> Report:
+    """Every chosen exercise present in `target`, one test worth 20 points."""
+    exercises = []
+    for name in only or IDS:
+        status = Status.PASSED if earned else Status.FAILED
+        exercises.append(
+            ExerciseResult(
+                id=name,
+                title=name,
+                tests=(TestResult("t", "T", False, status, 20.0 if earned else 0.0, 20.0),),
+            )
+        )
+    return Report(exercises=tuple(exercises), target=str(target))
+
+
+class FakeEngine:
+    """Stands for grader.runner.grade: points from the student's folder name."""
+
+    def __init__(self, behaviour: Callable[[str], None] | None = None) -> None:
+        self.calls: list[tuple[str, tuple[str, ...] | None, int | None]] = []
+        self.lock = threading.Lock()
+        self.behaviour = behaviour
+
+    def __call__(
+        self, target: Path, only: Sequence[str] | None = None, *, jobs: int | None = None
+    ) -> Report:
+        name = target.parent.name
+        with self.lock:
+            self.calls.append((name, tuple(only) if only else None, jobs))
+        if self.behaviour is not None:
+            self.behaviour(name)
+        return fake_report(target, only, 0.0 if name.startswith("zero") else 20.0)
+
+
+def make_class(root: Path, names: Sequence[str], modules: Sequence[str] = IDS) -> Path:
+    for name in names:
+        folder = root / name / "exercises"
+        folder.mkdir(parents=True)
+        for module in modules:
+            (folder / f"{module}.py").write_text(f"# copie de {name}\n", encoding="utf-8")
+    return root
+
+
+def run_class(root: Path, engine: batch.GradeFunction, **kwargs: object) -> tuple[int, str]:
+    out = io.StringIO()
+    status = batch.grade_class(
+        root,
+        root.parent / "notes.csv",
+        grade=engine,
+        stream=out,
+        **kwargs,  # type: ignore[arg-type]
+    )
+    return status, out.getvalue()
+
+
+# ---------------------------------------------------------------- with a stand-in engine
+
+
+def test_one_row_per_student_folder(tmp_path: Path) -> None:
+    root = make_class(tmp_path / "classe", ["bob", "alice", "zero_claire"])
+    (root / "pas_une_copie").mkdir()  # no exercises/: not a student
+    (root / ".git").mkdir()
+    (root / "notes.txt").write_text("", encoding="utf-8")
+    engine = FakeEngine()
+    status, out = run_class(root, engine, jobs=2)
+    assert status == 0
+    rows = read_csv(tmp_path / "notes.csv")
+    assert [r["eleve"] for r in rows] == ["alice", "bob", "zero_claire"]
+    header = list(rows[0])
+    assert header == ["eleve", *IDS, "total", "probleme"]
+    assert rows[0]["total"] == str(20 * len(IDS)) and rows[0]["probleme"] == ""
+    assert all(rows[0][name] == "20" for name in IDS)
+    assert rows[2]["total"] == "0"
+    # Each submission is graded once, one exercise at a time (the class is the parallelism).
+    assert sorted(c[0] for c in engine.calls) == ["alice", "bob", "zero_claire"]
+    assert all(c[2] == 1 for c in engine.calls)
+    assert "3 copies corrigées" in out
+
+
+def test_only_limits_the_columns(tmp_path: Path) -> None:
+    root = make_class(tmp_path / "classe", ["alice"], modules=["ex2_telechargeur"])
+    engine = FakeEngine()
+    status, _ = run_class(root, engine, only=["ex2_telechargeur"])
+    assert status == 0
+    assert engine.calls == [("alice", ("ex2_telechargeur",), 1)]
+    rows = read_csv(tmp_path / "notes.csv")
+    assert list(rows[0]) == ["eleve", "ex2_telechargeur", "total", "probleme"]
+    assert rows[0]["ex2_telechargeur"] == "20" and rows[0]["total"] == "20"
+
+
+def test_a_crashing_submission_is_flagged_and_the_others_graded(tmp_path: Path) -> None:
+    def behaviour(name: str) -> None:
+        if name == "casse":
+            raise RuntimeError("le correcteur a rencontré\nune copie impossible")
+
+    root = make_class(tmp_path / "classe", ["alice", "casse", "dora"])
+    status, out = run_class(root, FakeEngine(behaviour))
+    assert status == 0
+    rows = {r["eleve"]: r for r in read_csv(tmp_path / "notes.csv")}
+    assert rows["casse"]["probleme"] == (
+        "correction impossible : le correcteur a rencontré une copie impossible"
+    )
+    assert rows["casse"]["total"] == "0"
+    assert rows["alice"]["probleme"] == rows["dora"]["probleme"] == ""
+    assert rows["dora"]["total"] == str(20 * len(IDS))
+    assert "1 à vérifier" in out
+
+
+def test_a_folder_without_exercise_modules_is_not_graded(tmp_path: Path) -> None:
+    root = make_class(tmp_path / "classe", ["alice"])
+    (root / "vide" / "exercises").mkdir(parents=True)
+    (root / "vide" / "exercises" / "notes.md").write_text("rien", encoding="utf-8")
+    engine = FakeEngine()
+    run_class(root, engine)
+    assert [c[0] for c in engine.calls] == ["alice"]
+    rows = {r["eleve"]: r for r in read_csv(tmp_path / "notes.csv")}
+    assert rows["vide"]["probleme"] == "aucun module d'exercice dans exercises/"
+    assert rows["vide"]["total"] == "0"
+
+
+def test_submissions_are_graded_at_the_same_time(tmp_path: Path) -> None:
+    # Two gradings can only both pass the barrier if they run at once; the
+    # timeout only matters if they do not (the barrier then breaks).
+    barrier = threading.Barrier(2, timeout=60)
+    root = make_class(tmp_path / "classe", ["alice", "bob"])
+    run_class(root, FakeEngine(lambda name: barrier.wait()), jobs=2)
+    rows = read_csv(tmp_path / "notes.csv")
+    assert [r["probleme"] for r in rows] == ["", ""]
+
+
+def test_a_stuck_submission_does_not_hold_up_the_others(tmp_path: Path) -> None:
+    names = ["a_lent", "b", "c", "d", "e"]
+    others_done = threading.Event()
+    done: list[str] = []
+    lock = threading.Lock()
+
+    def behaviour(name: str) -> None:
+        if name == "a_lent":
+            # Graded first, and held until every other copy is graded by the
+            # second worker: the class goes on around a submission that hangs.
+            assert others_done.wait(timeout=60), "les autres copies n'ont pas avancé"
+            return
+        with lock:
+            done.append(name)
+            if len(done) == len(names) - 1:
+                others_done.set()
+
+    root = make_class(tmp_path / "classe", names)
+    status, _ = run_class(root, FakeEngine(behaviour), jobs=2)
+    assert status == 0
+    assert [r["probleme"] for r in read_csv(tmp_path / "notes.csv")] == [""] * len(names)
+
+
+def test_plain_progress_lines_when_not_a_terminal(tmp_path: Path) -> None:
+    root = make_class(tmp_path / "classe", ["alice", "zero_bob"])
+    _, out = run_class(root, FakeEngine(), jobs=1)
+    lines = out.splitlines()
+    assert lines[0].startswith("[1/2] alice : ")
+    assert lines[1].startswith("[2/2] zero_bob : 0/")
+    assert "\x1b[" not in out
+
+
+def test_progress_bar_when_asked(tmp_path: Path) -> None:
+    root = make_class(tmp_path / "classe", ["alice", "bob"])
+    status, out = run_class(root, FakeEngine(), progress=True)
+    assert status == 0
+    assert "Correction de la classe" in out
+    assert "2/2" in out
+
+
+@pytest.mark.parametrize("case", ["absent", "sans_copie", "csv_sans_dossier"])
+def test_usage_errors(case: str, tmp_path: Path) -> None:
+    root = tmp_path / "classe"
+    csv_path = tmp_path / "notes.csv"
+    if case == "absent":
+        pass
+    elif case == "sans_copie":
+        (root / "alice").mkdir(parents=True)
+    else:
+        make_class(root, ["alice"])
+        csv_path = tmp_path / "absent" / "notes.csv"
+    out = io.StringIO()
+    status = batch.grade_class(root, csv_path, grade=FakeEngine(), stream=out)
+    assert status == 2
+    assert len(out.getvalue().splitlines()) == 1
+    assert out.getvalue().startswith("python -m grader : erreur : ")
+    assert not csv_path.exists()
+
+
+def test_throughput_with_a_stand_in_engine(tmp_path: Path) -> None:
+    source = tmp_path / "solutions"
+    source.mkdir()
+    for name in IDS:
+        (source / f"{name}.py").write_text("", encoding="utf-8")
+    engine = FakeEngine()
+    result = batch.throughput(source, 7, jobs=3, grade=engine)
+    assert result.submissions == 7 and result.workers == 3
+    assert len(engine.calls) == 7
+    assert "7 copies" in result.describe()
+
+
+# ---------------------------------------------------------------- with the real engine
+
+ONLY = ["ex1_sync_vs_async", "ex2_telechargeur"]
+
+
+def real_engine(
+    target: Path, only: Sequence[str] | None = None, *, jobs: int | None = None
+) -> Report:
+    from grader import runner
+
+    # The hostile copy loops forever in every test: a short real-time limit
+    # keeps this test quick; the others keep the default one.
+    limit = 1.0 if target.parent.name == "hostile" else runner.DEFAULT_TIME_LIMIT
+    return runner.grade(target, only, jobs=jobs, time_limit=limit)
+
+
+def copy_module(source: Path, student: Path, module: str) -> None:
+    folder = student / "exercises"
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, folder / f"{module}.py")
+
+
+@pytest.fixture(scope="module")
+def real_class(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, str]]:
+    root = tmp_path_factory.mktemp("classe")
+    ex1, ex2 = ONLY
+    copy_module(ROOT / "solutions" / f"{ex1}.py", root / "correcte", ex1)
+    copy_module(ROOT / "solutions" / f"{ex2}.py", root / "correcte", ex2)
+    # Partial: one exercise done, the other not started.
+    copy_module(ROOT / "solutions" / f"{ex1}.py", root / "partielle", ex1)
+    copy_module(ROOT / "exercises" / f"{ex2}.py", root / "partielle", ex2)
+    # Wrong: the downloads one after the other.
+    copy_module(ROOT / "exercises" / f"{ex1}.py", root / "fausse", ex1)
+    copy_module(
+        ROOT / "tests" / "submissions" / ex2 / "sequentiel" / f"{ex2}.py", root / "fausse", ex2
+    )
+    copy_module(ROOT / "exercises" / f"{ex1}.py", root / "pas_commencee", ex1)
+    copy_module(ROOT / "exercises" / f"{ex2}.py", root / "pas_commencee", ex2)
+    broken = root / "cassee" / "exercises"
+    broken.mkdir(parents=True)
+    (broken / f"{ex1}.py").write_text("def run_sync(:\n", encoding="utf-8")
+    (broken / f"{ex2}.py").write_text("import asyncio\nasync def telecharger(\n", encoding="utf-8")
+    hostile = root / "hostile" / "exercises"
+    hostile.mkdir(parents=True)
+    (hostile / f"{ex2}.py").write_text("while True:\n    pass\n", encoding="utf-8")
+    (root / "vide" / "exercises").mkdir(parents=True)
+    (root / "pas_une_copie").mkdir()
+
+    out = io.StringIO()
+    csv_path = root.parent / "notes.csv"
+    status = batch.grade_class(
+        root, csv_path, only=ONLY, jobs=2, grade=real_engine, progress=False, stream=out
+    )
+    assert status == 0, out.getvalue()
+    return {row["eleve"]: row for row in read_csv(csv_path)}
+
+
+def test_real_class_has_one_row_per_student(real_class: dict[str, dict[str, str]]) -> None:
+    assert sorted(real_class) == [
+        "cassee",
+        "correcte",
+        "fausse",
+        "hostile",
+        "partielle",
+        "pas_commencee",
+        "vide",
+    ]
+
+
+def test_real_class_correct_and_partial(real_class: dict[str, dict[str, str]]) -> None:
+    ex1, ex2 = ONLY
+    correct, partial = real_class["correcte"], real_class["partielle"]
+    assert (correct[ex1], correct[ex2], correct["total"], correct["probleme"]) == (
+        "20",
+        "20",
+        "40",
+        "",
+    )
+    assert (partial[ex1], partial[ex2], partial["total"], partial["probleme"]) == (
+        "20",
+        "0",
+        "20",
+        "",
+    )
+
+
+def test_real_class_wrong_submission(real_class: dict[str, dict[str, str]]) -> None:
+    ex1, ex2 = ONLY
+    wrong = real_class["fausse"]
+    assert wrong[ex1] == "0"
+    assert 0 < float(wrong[ex2]) < 20
+    assert float(wrong["total"]) == float(wrong[ex2])
+    assert wrong["probleme"] == ""
+
+
+def test_real_class_flags(real_class: dict[str, dict[str, str]]) -> None:
+    assert real_class["pas_commencee"]["probleme"] == (
+        "copie non commencée : les exercices sont ceux de l'énoncé"
+    )
+    assert real_class["cassee"]["probleme"] == (
+        "aucun test n'a pu s'exécuter (erreur ou temps dépassé à chaque test)"
+    )
+    assert real_class["hostile"]["probleme"] == (
+        "temps dépassé à chaque test (une boucle sans fin ?) ; module absent : ex1_sync_vs_async"
+    )
+    assert real_class["vide"]["probleme"] == "aucun module d'exercice dans exercises/"
+    for name in ("pas_commencee", "cassee", "hostile", "vide"):
+        assert real_class[name]["total"] == "0"
+
+
+def test_command_line_grades_a_class(tmp_path: Path) -> None:
+    root = tmp_path / "classe"
+    copy_module(ROOT / "solutions" / "ex3_timeouts.py", root / "alice", "ex3_timeouts")
+    csv_path = tmp_path / "notes.csv"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "grader",
+            "--submissions",
+            str(root),
+            "--csv",
+            str(csv_path),
+            "--only",
+            "ex3_timeouts",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == ""  # progress and summary go to stderr
+    assert "[1/1] alice : 20/20" in done.stderr
+    assert read_csv(csv_path) == [
+        {"eleve": "alice", "ex3_timeouts": "20", "total": "20", "probleme": ""}
+    ]
