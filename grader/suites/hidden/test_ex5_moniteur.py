@@ -511,7 +511,8 @@ def test_option_timeout_et_code_de_sortie(student: Any, donnees: tuple[Services,
         cause = exc.__cause__
         if isinstance(cause, SystemExit) and cause.code == 2:
             raise AssertionError(
-                f"{appel} : argparse a refusé les arguments ({exc.message}) ; attendu que main "
+                f"{appel} : argparse a refusé les arguments et arrêté le programme"
+                f"{f' ({exc.where})' if exc.where else ''} ; attendu que main "
                 "lise la liste argv qu'on lui passe, avec parser.parse_args(argv), et accepte "
                 "l'option --timeout SECONDES"
             ) from exc

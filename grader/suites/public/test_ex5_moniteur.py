@@ -51,7 +51,8 @@ def _lancer_main(student: Any, argv: list[str]) -> Execution:
         cause = exc.__cause__
         if isinstance(cause, SystemExit) and cause.code == 2:
             raise AssertionError(
-                f"main({argv!r}) : argparse a refusé les arguments ({exc.message}) ; "
+                f"main({argv!r}) : argparse a refusé les arguments et arrêté le programme"
+                f"{f' ({exc.where})' if exc.where else ''} ; "
                 "attendu que main lise la liste argv qu'on lui passe, avec "
                 "parser.parse_args(argv), et accepte l'option --timeout SECONDES"
             ) from exc
