@@ -102,7 +102,7 @@ def _hypothesis_profile() -> None:
         derandomize=True,
         deadline=None,
         database=None,
-        max_examples=25,
+        max_examples=12,
         print_blob=False,
         report_multiple_bugs=False,
         suppress_health_check=list(HealthCheck),

@@ -17,7 +17,6 @@ A test the parent cannot account for never earns its points.
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import re
 import subprocess
@@ -29,8 +28,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.child import run_forked
 from grader.metadata import SUITES, Catalogue, ExerciseSpec, TestSpec, load_catalogue
+from grader.pool import ChildPool, PoolBroken, child_environment, fork_server_available
 from grader.results import Diagnostic, ExerciseResult, Report, Status, TestResult
 
 # Real seconds one test may run. The solutions' slowest test takes a few
@@ -133,6 +132,7 @@ def _run_child(
     public_only: bool,
     expected: int,
     suites: Path,
+    pool: ChildPool | None,
 ) -> tuple[Path, Path, int | None]:
     results = workdir / f"results-{attempt}.jsonl"
     watchdog = workdir / f"watchdog-{attempt}.txt"
@@ -153,48 +153,23 @@ def _run_child(
         command.append("--public-only")
     # The child stops itself at each test's limit; this is the backstop.
     hard_limit = _START_GRACE + time_limit * (expected + 1)
-    if _fork_server_available():
-        code = _run_forked(command[3:], workdir, hard_limit)
-    else:
-        code = _run_subprocess(command, workdir, hard_limit)
+    if pool is not None:
+        try:
+            return results, watchdog, pool.run(command[3:], workdir, hard_limit)
+        except PoolBroken:
+            pass
+    code = _run_subprocess(command, workdir, hard_limit)
     return results, watchdog, code
 
 
-def _fork_server_available() -> bool:
-    return sys.platform != "win32" and "forkserver" in multiprocessing.get_all_start_methods()
-
-
-def _run_forked(argv: list[str], workdir: Path, hard_limit: float) -> int | None:
-    context = multiprocessing.get_context("forkserver")
-    # Heavy imports happen once, in the fork server; see grader.zygote.
-    context.set_forkserver_preload(["grader.zygote"])
-    process = context.Process(target=run_forked, args=(argv, str(workdir)), daemon=False)
-    process.start()
-    process.join(hard_limit)
-    if process.is_alive():
-        try:
-            os.killpg(process.pid, 9)  # the child made itself a session leader
-        except OSError:
-            process.kill()
-        process.join()
-        return None
-    return process.exitcode
-
-
 def _run_subprocess(command: list[str], workdir: Path, hard_limit: float) -> int | None:
-    env = dict(os.environ)
-    # The grader's own package must be importable whatever the current folder is.
-    package_root = str(Path(__file__).resolve().parent.parent)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
-    env.pop("PYTEST_ADDOPTS", None)
     process = subprocess.Popen(
         command,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,  # the student's prints: never read, never kept
         stderr=subprocess.DEVNULL,
         cwd=str(workdir),
-        env=env,
+        env=child_environment(),
         start_new_session=True,  # so a kill takes the student's own children too
     )
     try:
@@ -228,6 +203,7 @@ def grade_exercise(
     time_limit: float = DEFAULT_TIME_LIMIT,
     public_only: bool = False,
     suites: Path = SUITES,
+    pool: ChildPool | None = None,
 ) -> tuple[ExerciseResult, dict[str, float]]:
     """Grade one exercise of the student's folder; also returns real and virtual seconds."""
     started_at = time.perf_counter()
@@ -251,7 +227,7 @@ def grade_exercise(
                 break
             skip = set(events.outcomes) | set(verdicts)
             results_file, watchdog_file, code = _run_child(
-                target, exercise, skip, workdir, attempt, time_limit, public_only, len(remaining), suites
+                target, exercise, skip, workdir, attempt, time_limit, public_only, len(remaining), suites, pool
             )
             before = set(events.outcomes)
             started_before = len(events.started)
@@ -355,18 +331,30 @@ def grade(
     time_limit: float = DEFAULT_TIME_LIMIT,
     catalogue: Catalogue | None = None,
     suites: Path = SUITES,
+    pool: ChildPool | None = None,
 ) -> Report:
-    """Grade the exercise modules found in `target`."""
+    """Grade the exercise modules found in `target`.
+
+    `pool` lets several grades share one fork server (batch grading); without
+    one, this call starts its own where the platform can fork.
+    """
+    if pool is None and fork_server_available():
+        with ChildPool() as own_pool:
+            return grade(
+                target, only, jobs=jobs, public_only=public_only, time_limit=time_limit,
+                catalogue=catalogue, suites=suites, pool=own_pool,
+            )
     catalogue = catalogue or load_catalogue()
     target = target.resolve()
     chosen = resolve(target, only, catalogue)
     public_only = public_only or public_only_kit(suites)
     workers = max(1, min(jobs or os.cpu_count() or 1, len(chosen)))
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    with ThreadPoolExecutor(max_workers=workers) as executor:
         graded = list(
-            pool.map(
+            executor.map(
                 lambda e: grade_exercise(
-                    target, e, time_limit=time_limit, public_only=public_only, suites=suites
+                    target, e, time_limit=time_limit, public_only=public_only, suites=suites,
+                    pool=pool,
                 ),
                 chosen,
             )

@@ -1,28 +1,113 @@
-"""Preloaded once in the fork server, so each exercise's process starts warm.
+"""`python -m grader.zygote`: a warm process that forks grading children on request.
 
-Starting a grading child means importing pytest, hypothesis and freezegun
-(about a quarter of a second) and freezegun's first scan of every loaded module.
-The fork server imports all that once; each child is then a fork of it.
-Nothing of the student's is loaded here: every child still starts clean.
+Why: a grading child spends a quarter of a second importing pytest, hypothesis
+and freezegun, and freezegun's first freeze scans every loaded module. Five
+exercises, or a class of two hundred, would pay that again and again. This
+process pays it once, then forks a child per request; every child still starts
+clean, since nothing of the student's is ever loaded here.
+
+The protocol is JSON lines. On standard input: `{"id": 7, "argv": [...],
+"workdir": "..."}`. On standard output: `{"id": 7, "pid": 1234}` once the child
+is forked, `{"id": 7, "exit": 0}` once it has ended (a negative exit is the
+signal that killed it). End of input ends the server, and kills what is left.
+
+Single-threaded on purpose: forking a process that runs threads is unsafe.
+Child exits are noticed through SIGCHLD written to a wake-up pipe.
 """
 
 from __future__ import annotations
 
-import freezegun
-import hypothesis  # noqa: F401
-import hypothesis.strategies  # noqa: F401
-import pytest  # noqa: F401
-
-import grader.child  # noqa: F401
-import grader.plugin  # noqa: F401
+import json
+import os
+import select
+import signal
+import sys
 
 
-def _warm_freezegun() -> None:
+def _warm() -> None:
+    import freezegun
+    import hypothesis  # noqa: F401
+    import hypothesis.strategies  # noqa: F401
+    import pytest  # noqa: F401
+
+    import grader.child  # noqa: F401
+    import grader.plugin  # noqa: F401
+
     # freezegun remembers which loaded modules hold time functions; a child's
-    # own freeze then only looks at modules loaded after the fork.
+    # own freeze then only looks at the modules loaded after the fork.
     freezer = freezegun.freeze_time("2026-01-05")
     freezer.start()
     freezer.stop()
 
 
-_warm_freezegun()
+def _child(argv: list[str], workdir: str) -> None:
+    from grader.child import run_forked
+
+    try:
+        run_forked(argv, workdir)
+    finally:
+        os._exit(70)  # only reached if the child failed to start its tests
+
+
+def _send(out: int, message: dict[str, object]) -> None:
+    os.write(out, (json.dumps(message) + "\n").encode())
+
+
+def serve(inp: int, out: int) -> None:
+    wake_r, wake_w = os.pipe()
+    os.set_blocking(wake_w, False)
+    signal.set_wakeup_fd(wake_w)
+    signal.signal(signal.SIGCHLD, lambda *_: None)
+    children: dict[int, int] = {}  # pid -> request id
+    buffer = b""
+    while True:
+        readable, _, _ = select.select([inp, wake_r], [], [])
+        if wake_r in readable:
+            os.read(wake_r, 4096)
+            while children:
+                try:
+                    pid, status = os.waitpid(-1, os.WNOHANG)
+                except ChildProcessError:
+                    break
+                if pid == 0:
+                    break
+                request = children.pop(pid, None)
+                if request is not None:
+                    _send(out, {"id": request, "exit": os.waitstatus_to_exitcode(status)})
+        if inp in readable:
+            chunk = os.read(inp, 65536)
+            if not chunk:
+                for pid in children:
+                    try:
+                        os.killpg(pid, signal.SIGKILL)
+                    except OSError:
+                        pass
+                return
+            buffer += chunk
+            while b"\n" in buffer:
+                line, buffer = buffer.split(b"\n", 1)
+                request = json.loads(line)
+                pid = os.fork()
+                if pid == 0:
+                    signal.set_wakeup_fd(-1)
+                    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                    os.close(wake_r)
+                    os.close(wake_w)
+                    os.close(out)  # the protocol's pipe is not the student's to write to
+                    _child(request["argv"], request["workdir"])
+                children[pid] = request["id"]
+                _send(out, {"id": request["id"], "pid": pid})
+
+
+def main() -> None:
+    _warm()
+    out = os.dup(1)
+    # Nothing may write to the protocol's pipe by accident.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    _send(out, {"ready": True})
+    serve(0, out)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
