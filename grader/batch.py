@@ -21,9 +21,10 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
-from contextlib import contextmanager
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Protocol, TextIO
 
@@ -215,6 +216,24 @@ def _progress(total: int, stream: TextIO, enabled: bool | None) -> Iterator[_Rep
         yield _Lines()
 
 
+def _engine(stack: ExitStack, out: TextIO) -> GradeFunction:
+    """The real engine, with one fork server shared by the whole class."""
+    from grader import runner
+    from grader.pool import ChildPool, fork_server_available
+
+    if runner.public_only_kit():
+        print(
+            "Attention : les tests cachés sont absents ; les notes ne comptent que les tests "
+            "publics.",
+            file=out,
+        )
+    if not fork_server_available():
+        return runner.grade
+    # The heavy imports (pytest, hypothesis) are paid once for the class,
+    # not once per submission.
+    return partial(runner.grade, pool=stack.enter_context(ChildPool()))
+
+
 def grade_class(
     submissions: Path,
     csv_path: Path,
@@ -247,40 +266,31 @@ def grade_class(
             file=out,
         )
         return EXIT_USAGE
-    if grade is None:
-        from grader import runner
-
-        grade = runner.grade
-        if runner.public_only_kit():
-            print(
-                "Attention : les tests cachés sont absents ; les notes ne comptent que les tests "
-                "publics.",
-                file=out,
-            )
-
     catalogue = load_catalogue()
     exercise_ids = list(only) if only else list(catalogue.ids)
     max_scores = {e.id: e.max_score for e in catalogue.exercises}
     workers = max(1, min(jobs or default_workers(), len(folders)))
     rows: dict[str, Row] = {}
-    engine = grade
 
-    def grade_one(folder: Path) -> Row:
-        return grade_submission(
-            folder, exercise_ids, only=only, grade=engine, max_scores=max_scores
-        )
+    with ExitStack() as stack:
+        engine = grade if grade is not None else _engine(stack, out)
 
-    with _progress(len(folders), out, progress) as reporter:
-        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="copie")
+        def grade_one(folder: Path) -> Row:
+            return grade_submission(
+                folder, exercise_ids, only=only, grade=engine, max_scores=max_scores
+            )
+
+        reporter = stack.enter_context(_progress(len(folders), out, progress))
+        executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="copie")
         try:
-            futures: dict[Future[Row], Path] = {pool.submit(grade_one, f): f for f in folders}
+            futures = {executor.submit(grade_one, f): f for f in folders}
             for future in as_completed(futures):
                 row = future.result()
                 rows[row.name] = row
                 reporter.done(row)
         finally:
             # On Ctrl-C, submissions not yet started are dropped at once.
-            pool.shutdown(wait=True, cancel_futures=True)
+            executor.shutdown(wait=True, cancel_futures=True)
 
     ordered = [rows[f.name] for f in folders]
     write_csv(ordered, exercise_ids, csv_path)
