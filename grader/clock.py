@@ -40,6 +40,7 @@ import heapq
 import linecache
 import math
 import os
+import re
 import selectors
 import sys
 import threading
@@ -48,7 +49,7 @@ import types
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import freezegun
 import freezegun.api
@@ -164,6 +165,51 @@ class BlockingCall:
     at: float  # virtual time it started
 
 
+class LoopObserver(Protocol):
+    """What the pitfall diagnostics watch in the virtual loops (see grader.diagnostics).
+
+    Each hook runs on the loop's thread in the middle of the student's run: it
+    must be quick and must never raise.
+    """
+
+    def task_cancelling(self, task: asyncio.Task[Any]) -> None:
+        """`task.cancel()` was called on a task that is not done yet."""
+
+    def run_handle(self, handle: asyncio.Handle, run: Callable[[], None]) -> None:
+        """Runs one callback of the loop (a step of a task): must call `run()` once."""
+
+    def run_returned(self, loop: VirtualEventLoop) -> None:
+        """`run_until_complete` returned normally; the loop's other tasks are as they were left."""
+
+    def deadlock(self, loop: VirtualEventLoop) -> None:
+        """Nothing can ever happen again on `loop`: the clock is about to raise DeadlockError."""
+
+    def exception(self, loop: VirtualEventLoop, context: dict[str, Any]) -> None:
+        """The loop's exception handler was called (e.g. a task's exception never retrieved)."""
+
+
+# The names asyncio gives tasks nobody named; they say nothing to a student.
+_AUTO_TASK_NAME = re.compile(r"Task-\d+")
+
+
+def task_label(task: asyncio.Task[Any], is_user_file: Callable[[str], bool]) -> str | None:
+    """A task as the student knows it: the name they gave it, or their coroutine's name.
+
+    None for a task that runs none of the student's code (the grader's own).
+    """
+    coro: Any = task.get_coro()
+    while coro is not None:
+        code = getattr(coro, "cr_code", None) or getattr(coro, "ag_code", None)
+        if code is not None and is_user_file(code.co_filename):
+            name = task.get_name()
+            if not _AUTO_TASK_NAME.fullmatch(name):
+                return name
+            # `producteur.<locals>.recuperer` reads as `recuperer` to its author.
+            return str(getattr(coro, "__qualname__", code.co_name)).rpartition("<locals>.")[2]
+        coro = getattr(coro, "cr_await", None)
+    return None
+
+
 def _is_library_file(filename: str) -> bool:
     return (
         filename.startswith(sys.prefix)
@@ -222,6 +268,12 @@ class VirtualClock:
         # The virtual loop running right now, if any (one at a time per test).
         self.running: VirtualEventLoop | None = None
         self._loop_thread: int | None = None
+        # Set by the grader's diagnostics for the test; None: nothing watches.
+        self.observer: LoopObserver | None = None
+
+    def on_loop_thread(self) -> bool:
+        """True while a virtual loop runs on the calling thread (a coroutine, a loop callback)."""
+        return self.running is not None and threading.get_ident() == self._loop_thread
 
     # -- moving time ---------------------------------------------------------
     def advance_to(self, when: float) -> None:
@@ -273,16 +325,55 @@ class VirtualClock:
         current = asyncio.current_task(loop)
         held = tuple(
             sorted(
-                t.get_name()
+                label
                 for t in asyncio.all_tasks(loop)
                 if t is not current and not t.done()
+                and (label := task_label(t, self.is_user_file)) is not None
             )
         )
         where = user_location(sys._getframe(2), self.is_user_file)
         self.blocking.append(BlockingCall(where, seconds, held, self.now))
 
 
-class _OrderedTimer(asyncio.TimerHandle):
+class _Observed:
+    """Runs each of the loop's callbacks under the clock's observer, when there is one."""
+
+    __slots__ = ()
+
+    def _run(self) -> None:
+        observer = self._loop._clock.observer  # type: ignore[attr-defined]
+        if observer is None:
+            super()._run()  # type: ignore[misc]
+        else:
+            observer.run_handle(self, super()._run)  # type: ignore[misc]
+
+
+class _Handle(_Observed, asyncio.Handle):
+    __slots__ = ()
+
+
+class _ObservedTask(asyncio.Task):  # type: ignore[type-arg]
+    """A task that knows where the student created it and tells the observer when cancelled."""
+
+    # On the task itself: a finalizer ("exception was never retrieved") may
+    # run after the collector has cleared every weak reference to it.
+    __slots__ = ("created_at",)
+    created_at: Location | None
+
+    def cancel(self, msg: Any | None = None) -> bool:
+        if not self.done():
+            observer = self.get_loop()._clock.observer  # type: ignore[attr-defined]
+            if observer is not None:
+                observer.task_cancelling(self)
+        return super().cancel(msg)
+
+
+# asyncio words its messages and reprs with the task's class name ("Task
+# exception was never retrieved", "<Task pending ...>"): keep them as they are.
+_ObservedTask.__name__ = _ObservedTask.__qualname__ = "Task"
+
+
+class _OrderedTimer(_Observed, asyncio.TimerHandle):
     """A timer that breaks ties between equal deadlines by scheduling order."""
 
     __slots__ = ("_seq",)
@@ -344,6 +435,39 @@ class VirtualEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,valid-ty
         timer._scheduled = True
         return timer
 
+    def _call_soon(
+        self, callback: Callable[..., object], args: tuple[Any, ...], context: Any
+    ) -> asyncio.Handle:
+        handle = _Handle(callback, args, self, context)
+        if handle._source_traceback:
+            del handle._source_traceback[-1]
+        self._ready.append(handle)
+        return handle
+
+    def create_task(
+        self, coro: Any, *, name: str | None = None, context: Any = None
+    ) -> asyncio.Task[Any]:
+        observer = self._clock.observer
+        if observer is None or self._task_factory is not None:
+            return super().create_task(coro, name=name, context=context)  # type: ignore[no-any-return]
+        self._check_closed()
+        task = _ObservedTask(coro, loop=self, name=name, context=context)
+        if task._source_traceback:
+            del task._source_traceback[-1]
+        task.created_at = user_location(sys._getframe(1), self._clock.is_user_file)
+        return task
+
+    def run_until_complete(self, future: Any) -> Any:
+        result = super().run_until_complete(future)
+        if self._clock.observer is not None:
+            self._clock.observer.run_returned(self)
+        return result
+
+    def call_exception_handler(self, context: dict[str, Any]) -> None:
+        if self._clock.observer is not None:
+            self._clock.observer.exception(self, context)
+        super().call_exception_handler(context)
+
     def run_forever(self) -> None:
         clock = self._clock
         outer = clock.running, clock._loop_thread
@@ -389,6 +513,8 @@ class VirtualEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,valid-ty
             # Sockets of the program's own (beyond the loop's self-pipe): data
             # may still arrive from the kernel.
             return real.select(REAL_POLL)
+        if self._clock.observer is not None:
+            self._clock.observer.deadlock(self)
         raise DeadlockError(self._stuck_tasks())
 
     def _stuck_tasks(self) -> list[StuckTask]:
