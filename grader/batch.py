@@ -288,12 +288,14 @@ def grade_class(
                 row = future.result()
                 rows[row.name] = row
                 reporter.done(row)
+                # Rewritten after each copy: if the run is stopped (Ctrl-C, a
+                # copy that kills the grader), the grades so far are kept.
+                write_csv([rows[f.name] for f in folders if f.name in rows], exercise_ids, csv_path)
         finally:
             # On Ctrl-C, submissions not yet started are dropped at once.
             executor.shutdown(wait=True, cancel_futures=True)
 
     ordered = [rows[f.name] for f in folders]
-    write_csv(ordered, exercise_ids, csv_path)
     flagged = sum(1 for row in ordered if row.problem)
     plural = "s" if len(ordered) > 1 else ""
     message = f"{len(ordered)} copie{plural} corrigée{plural}, notes dans {csv_path}"
