@@ -1,50 +1,921 @@
 """Pitfall diagnostics: the course's classic mistakes, seen while the code runs.
 
 A diagnostic explains a lost point; it never costs one. The plugin asks the
-`Monitor` for the diagnostics of each test once it ends; the parent keeps each
-distinct one once per exercise.
+`Monitor` for the diagnostics of each test once it ends; the parent keeps one
+per mistake and place for the exercise.
+
+What is watched, and how, in the grading child (one `Monitor` per session):
+
+- `blocking-call`: `time.sleep` on the event loop, recorded by the clock.
+- `blocking-io`: socket, subprocess and file functions are wrapped for the
+  session. A call the student's code makes while a virtual loop runs on that
+  thread is noted, then the real function runs; anywhere else (at import, in
+  a plain function, in a worker thread) the wrapper just calls through.
+- `cpu-bound`: the CPU time of the loop's thread around each callback
+  (`time.thread_time`: a loaded machine slows the code but does not give it
+  more CPU seconds to use, so the verdict does not flip under load). A
+  watchdog thread notes where a long step is; that place is then widened to
+  the loop that holds the line, so where a sample falls does not matter.
+- `never-awaited`: coroutine objects remember the line that created them
+  (`sys.set_coroutine_origin_tracking_depth`); the hook Python calls for the
+  "was never awaited" warning hands us the coroutine, whatever the warning
+  filters say. A full garbage collection at the end of each test makes the
+  late ones fire at a fixed point.
+- `lost-task`: tasks still pending when `run_until_complete` returns, and
+  "Task exception was never retrieved" from the loop's exception handler.
+- `swallowed-cancel`: when a task is asked to stop, the except clause that
+  will catch the CancelledError is found in the source along the task's
+  chain of awaits; a task that was cancelled yet ended normally is the
+  fallback.
+- `deadlock`: when the clock finds that nothing can ever happen, each stuck
+  task's wait is named, with the course's usual cause when it fits.
+
+Every place named is a line of the student's files (`clock.is_user_file`);
+nothing is reported from the grader's own code.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import ast
+import asyncio
+import builtins
+import functools
+import gc
+import io
+import linecache
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import types
+import warnings
+import weakref
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
 
-from grader.clock import VirtualClock
+from grader.clock import (
+    BlockingCall,
+    Location,
+    VirtualClock,
+    VirtualEventLoop,
+    task_label,
+    task_location,
+)
 from grader.results import Diagnostic
+
+# CPU seconds one step of a coroutine may hold the loop before it is reported:
+# ordinary steps take microseconds, so noise never comes near it.
+CPU_THRESHOLD = 0.25
+# CPU seconds into a step when the watchdog notes where it is.
+_SAMPLE_AFTER = 0.1
+# Real seconds between two looks of the watchdog.
+_WATCH_EVERY = 0.01
+# Only the frame that created a coroutine matters: the line with the missing await.
+_ORIGIN_DEPTH = 1
+# A frame of these packages between a blocking function and the student's
+# code means the call was made on the student's behalf by the machinery
+# (asyncio's own sockets, the grader, an import), not by the student.
+_MACHINERY = frozenset(
+    {
+        "asyncio", "grader", "concurrent", "threading", "selectors", "importlib", "logging",
+        "warnings", "linecache", "traceback", "tokenize", "inspect", "_pytest", "pytest",
+        "pluggy", "freezegun", "hypothesis",
+    }
+)
+
+_SEE_PITFALLS = "voir « Les pièges classiques »"
+_SEE_QUEUE = "voir « Producteurs et consommateurs avec une Queue »"
+
+
+@dataclass(frozen=True)
+class _IoFunction:
+    """A blocking function to watch: where it lives and what it does."""
+
+    owner: Any
+    name: str
+    label: str
+    what: str  # "réseau", "processus" or "fichier"
+    socket_method: bool = False  # blocks only on a blocking socket
+
+
+def _io_functions() -> list[_IoFunction]:
+    sock = [
+        _IoFunction(socket.socket, name, f"socket.{name}", "réseau", socket_method=True)
+        for name in (
+            "connect", "connect_ex", "accept", "recv", "recv_into", "recvfrom",
+            "recvfrom_into", "send", "sendall", "sendto", "sendfile",
+        )
+    ]
+    names = [
+        _IoFunction(socket, name, f"socket.{name}", "réseau")
+        for name in (
+            "create_connection", "getaddrinfo", "gethostbyname", "gethostbyname_ex",
+            "gethostbyaddr", "getnameinfo",
+        )
+    ]
+    processes = [
+        _IoFunction(subprocess, name, f"subprocess.{name}", "processus")
+        for name in ("run", "call", "check_call", "check_output", "getoutput", "getstatusoutput")
+    ]
+    processes += [
+        _IoFunction(subprocess.Popen, name, f"Popen.{name}", "processus")
+        for name in ("wait", "communicate")
+    ]
+    processes.append(_IoFunction(os, "system", "os.system", "processus"))
+    return [*sock, *names, *processes, _IoFunction(builtins, "open", "open", "fichier")]
+
+
+@dataclass
+class _Patch:
+    owner: Any
+    name: str
+    original: Any
+    own: bool  # the attribute was the owner's own, not inherited
+
+
+@dataclass
+class _Step:
+    """One callback of the loop being run, shared with the watchdog thread."""
+
+    thread: int
+    cpu_clock: int | None  # the loop thread's CPU clock, where the system has one
+    start: float
+    # Set by the watchdog: (file, line, function name, first line of the function).
+    sample: tuple[str, int, str, int] | None = None
+
+
+@dataclass
+class _Cancel:
+    """A task asked to stop whose except clause was not found: checked at the end."""
+
+    task: asyncio.Task[Any]
+    where: Location
 
 
 @dataclass
 class Monitor:
     """Watches one grading process; one instance per pytest session."""
 
+    cpu_threshold: float = CPU_THRESHOLD
+    _clock: VirtualClock | None = field(default=None, init=False)
+    _found: list[Diagnostic] = field(default_factory=list, init=False)
+    # Tasks already reported, so that a task is named once whatever sees it again.
+    _lost: weakref.WeakSet[asyncio.Task[Any]] = field(default_factory=weakref.WeakSet, init=False)
+    _swallowing: weakref.WeakSet[asyncio.Task[Any]] = field(
+        default_factory=weakref.WeakSet, init=False
+    )
+    _cancels: list[_Cancel] = field(default_factory=list, init=False)
+    _patches: list[_Patch] = field(default_factory=list, init=False)
+    _io_depth: int = field(default=0, init=False)
+    _step: _Step | None = field(default=None, init=False)
+    _cpu_clocks: dict[int, int | None] = field(default_factory=dict, init=False)
+    _watchdog: threading.Thread | None = field(default=None, init=False)
+    _stopping: threading.Event = field(default_factory=threading.Event, init=False)
+    _sources: dict[str, ast.Module | None] = field(default_factory=dict, init=False)
+    _saved_depth: int = field(default=0, init=False)
+    _frozen: bool = field(default=False, init=False)
+
+    # -- the session ---------------------------------------------------------------
     def start(self) -> None:
         """Called once, after the virtual clock is installed."""
+        self._saved_depth = sys.get_coroutine_origin_tracking_depth()
+        sys.set_coroutine_origin_tracking_depth(_ORIGIN_DEPTH)
+        self._patch(warnings, "_warn_unawaited_coroutine", self._wrap_unawaited)
+        for spec in _io_functions():
+            self._patch(spec.owner, spec.name, functools.partial(self._wrap_io, spec))
+        # io.open is builtins.open, and pathlib opens files through it.
+        self._patch(io, "open", lambda _original: builtins.open)
+        self._stopping.clear()
+        self._watchdog = threading.Thread(target=self._watch, name="grader-watchdog", daemon=True)
+        self._watchdog.start()
 
     def stop(self) -> None:
         """Called once, at the end of the session."""
+        self._stopping.set()
+        if self._watchdog is not None:
+            self._watchdog.join(timeout=1.0)
+            self._watchdog = None
+        for patch in reversed(self._patches):
+            if patch.own:
+                setattr(patch.owner, patch.name, patch.original)
+            else:
+                delattr(patch.owner, patch.name)
+        self._patches.clear()
+        sys.set_coroutine_origin_tracking_depth(self._saved_depth)
+
+    def _patch(self, owner: Any, name: str, make: Callable[[Any], Any]) -> Any:
+        original = getattr(owner, name, None)
+        if original is None:
+            return None
+        own = name in vars(owner)
+        wrapper = make(original)
+        setattr(owner, name, wrapper)
+        self._patches.append(_Patch(owner, name, original, own))
+        return wrapper
 
     def begin_test(self, clock: VirtualClock) -> None:
         """Called before each test, with that test's fresh clock."""
+        if not self._frozen:
+            # What is loaded by now (pytest, hypothesis, the suites) lives for the
+            # whole session: set it aside so the full collection at the end of
+            # each test only walks what the test made.
+            gc.collect()
+            gc.freeze()
+            self._frozen = True
+        self._clock = clock
+        clock.observer = self
 
     def end_test(self, clock: VirtualClock) -> list[Diagnostic]:
         """The diagnostics of the test that just ended."""
-        return [blocking_sleep(call) for call in clock.blocking]
+        for cancel in self._cancels:
+            task = cancel.task
+            # Asked to stop, it ended normally all the same: it swallowed the CancelledError.
+            if task.done() and not task.cancelled() and task.cancelling() > 0:
+                if task not in self._swallowing:
+                    self._swallowing.add(task)
+                    self._swallowed_fallback(cancel)
+        self._cancels.clear()
+        # Coroutines and tasks caught in reference cycles are finalized now, in
+        # this test, rather than whenever the collector happens to run.
+        gc.collect()
+        found = [self._blocking_sleep(call) for call in clock.blocking] + self._found
+        self._found = []
+        return found
+
+    def _add(self, kind: str, where: Location, message: str) -> None:
+        self._found.append(Diagnostic(kind=kind, file=where.file, line=where.line, message=message))
+
+    def _is_user_file(self, filename: str) -> bool:
+        return self._clock is not None and self._clock.is_user_file(filename)
+
+    def _label(self, task: asyncio.Task[Any]) -> str:
+        """The student's name for a task, or what it runs (`asyncio.sleep`)."""
+        assert self._clock is not None
+        label = task_label(task, self._clock.is_user_file)
+        if label is not None:
+            return label
+        coro: Any = task.get_coro()
+        name = getattr(coro, "__qualname__", None)
+        if name is None:
+            return task.get_name()
+        return f"asyncio.{name}" if _module_of(getattr(coro, "cr_code", None)) else str(name)
+
+    # -- blocking-call -------------------------------------------------------------
+    def _blocking_sleep(self, call: BlockingCall) -> Diagnostic:
+        where = call.where
+        code = f"« {where.code} »" if where and where.code else f"time.sleep({call.duration:g})"
+        held = "tout le programme est figé"
+        if call.held:
+            held = f"tâches retenues : {_counted(call.held)}"
+        return Diagnostic(
+            kind="blocking-call",
+            file=where.file if where else None,
+            line=where.line if where else None,
+            message=(
+                f"{code} bloque l'event loop : pendant {call.duration:g} s aucune autre tâche ne "
+                f"peut avancer ({held}). Dans une coroutine, on attend avec « await "
+                "asyncio.sleep(...) », qui laisse les autres tâches travailler (voir « async et "
+                "await », « Les pièges classiques »)."
+            ),
+        )
+
+    # -- blocking-io ---------------------------------------------------------------
+    def _wrap_io(self, spec: _IoFunction, original: Callable[..., Any]) -> Callable[..., Any]:
+        monitor = self
+
+        @functools.wraps(original)
+        def watched(*args: Any, **kwargs: Any) -> Any:
+            clock = monitor._clock
+            if clock is None or monitor._io_depth or not clock.on_loop_thread():
+                return original(*args, **kwargs)
+            # Calls made inside this one (a socket under an HTTP client) are its own.
+            monitor._io_depth += 1
+            try:
+                if not spec.socket_method or _blocking_socket(args):
+                    monitor._blocking_io(spec, sys._getframe(1))
+                return original(*args, **kwargs)
+            finally:
+                monitor._io_depth -= 1
+
+        return watched
+
+    def _blocking_io(self, spec: _IoFunction, frame: types.FrameType | None) -> None:
+        try:
+            outermost: types.FrameType | None = None
+            while frame is not None and not self._is_user_file(frame.f_code.co_filename):
+                if _module(frame).partition(".")[0] in _MACHINERY:
+                    return
+                outermost = frame
+                frame = frame.f_back
+            if frame is None:
+                return
+            where = _frame_location(frame)
+            label = spec.label if outermost is None else _public_name(outermost)
+            code = _quoted(where)
+            if spec.what == "réseau":
+                message = (
+                    f"{code} fait un appel réseau bloquant ({label}) : tant qu'il attend la "
+                    "réponse, l'event loop est figée et aucune autre tâche n'avance. Dans une "
+                    "coroutine, utilisez un client asynchrone (httpx.AsyncClient, aiohttp) avec "
+                    f"await, ou « await asyncio.to_thread(...) » ({_SEE_PITFALLS})."
+                )
+            elif spec.what == "processus":
+                message = (
+                    f"{code} attend un autre programme en bloquant ({label}) : pendant ce temps "
+                    "l'event loop est figée et aucune autre tâche n'avance. Dans une coroutine, "
+                    "utilisez « await asyncio.create_subprocess_exec(...) » ou « await "
+                    f"asyncio.to_thread(...) » ({_SEE_PITFALLS})."
+                )
+            else:
+                message = (
+                    f"{code} lit ou écrit un fichier de façon bloquante ({label}) : pendant "
+                    "l'accès au disque, l'event loop est figée et aucune autre tâche n'avance. "
+                    "Dans une coroutine, passez par « await asyncio.to_thread(...) » ou par une "
+                    f"bibliothèque asynchrone comme aiofiles ({_SEE_PITFALLS})."
+                )
+            self._add("blocking-io", where, message)
+        except Exception:
+            return
+
+    # -- cpu-bound -----------------------------------------------------------------
+    def run_handle(self, handle: asyncio.Handle, run: Callable[[], None]) -> None:
+        thread = threading.get_ident()
+        outer = self._step
+        step = _Step(thread, self._cpu_clock(thread), time.thread_time())
+        self._step = step
+        try:
+            run()
+        finally:
+            used = time.thread_time() - step.start
+            self._step = outer
+            if used >= self.cpu_threshold:
+                self._cpu_bound(handle, step)
+
+    def _cpu_clock(self, thread: int) -> int | None:
+        if thread not in self._cpu_clocks:
+            try:
+                self._cpu_clocks[thread] = time.pthread_getcpuclockid(thread)
+            except (AttributeError, OSError):  # no per-thread CPU clock here (macOS, Windows)
+                self._cpu_clocks[thread] = None
+        return self._cpu_clocks[thread]
+
+    def _watch(self) -> None:
+        """The watchdog thread: notes where a long step is, once per step."""
+        looks = 0
+        last: _Step | None = None
+        while not self._stopping.wait(_WATCH_EVERY):
+            step = self._step
+            if step is None or step.sample is not None:
+                continue
+            if step is not last:
+                last, looks = step, 0
+            looks += 1
+            if step.cpu_clock is not None:
+                try:
+                    used = time.clock_gettime(step.cpu_clock) - step.start
+                except OSError:
+                    continue
+            else:
+                used = looks * _WATCH_EVERY  # real time, the best there is without the CPU clock
+            if used < _SAMPLE_AFTER:
+                continue
+            frame = sys._current_frames().get(step.thread)
+            if frame is not None and self._step is step:
+                step.sample = self._step_frame(frame)
+
+    def _step_frame(self, frame: types.FrameType | None) -> tuple[str, int, str, int] | None:
+        """The outermost frame of the student's code inside the running step.
+
+        The outermost one, because it stays put while the step runs (the line
+        that calls the heavy helper), where the innermost one moves with it.
+        """
+        found = None
+        boundary = Monitor.run_handle.__code__
+        while frame is not None:
+            code = frame.f_code
+            if code is boundary:
+                return found
+            if self._is_user_file(code.co_filename):
+                found = (code.co_filename, frame.f_lineno, code.co_name, code.co_firstlineno)
+            frame = frame.f_back
+        return None  # the step ended while we looked
+
+    def _cpu_bound(self, handle: asyncio.Handle, step: _Step) -> None:
+        try:
+            where = None
+            if step.sample is not None:
+                filename, line, function, first = step.sample
+                line = self._steady_line(filename, line, first)
+                where = _location(filename, line, function)
+            task = getattr(getattr(handle, "_callback", None), "__self__", None)
+            if where is None and isinstance(task, asyncio.Task) and self._clock is not None:
+                where = task_location(task, self._clock.is_user_file)
+            if where is None or self._clock is None:
+                return
+            loop: Any = getattr(handle, "_loop", None)
+            others = [
+                label
+                for t in (asyncio.all_tasks(loop) if loop is not None else ())
+                if t is not task and not t.done()
+                and (label := task_label(t, self._clock.is_user_file)) is not None
+            ]
+            held = f" (tâches retenues : {_counted(others)})" if others else ""
+            self._add(
+                "cpu-bound",
+                where,
+                f"{_quoted(where)} calcule sans rendre la main : plus de {self.cpu_threshold:g} s "
+                f"de processeur d'affilée sur l'event loop, pendant lesquelles aucune autre tâche "
+                f"n'avance{held}. Confiez le calcul à un exécuteur : « await asyncio.to_thread(f, "
+                "...) », ou « loop.run_in_executor(ProcessPoolExecutor(), f, ...) » pour un vrai "
+                f"calcul ({_SEE_PITFALLS}).",
+            )
+        except Exception:
+            return
+
+    def _steady_line(self, filename: str, line: int, first: int) -> int:
+        """The line a sample stands for: the same wherever in the computation it fell.
+
+        The outermost loop around the line that never awaits (the whole of it
+        runs within the step), else the statement holding the line.
+        """
+        path = self._path(filename, first, line)
+        for node in path:
+            if isinstance(node, (ast.For, ast.While)) and not _suspends(node):
+                return node.lineno
+        statements = [n for n in path if isinstance(n, ast.stmt)]
+        return statements[-1].lineno if statements else line
+
+    def _path(self, filename: str, first: int, line: int) -> list[ast.AST]:
+        if filename not in self._sources:
+            try:
+                # linecache already holds the file (the locations quote it).
+                self._sources[filename] = ast.parse("".join(linecache.getlines(filename)))
+            except (SyntaxError, ValueError):
+                self._sources[filename] = None
+        tree = self._sources[filename]
+        return _path_in(tree, first, line) if tree is not None else []
+
+    # -- never-awaited -------------------------------------------------------------
+    def _wrap_unawaited(self, original: Callable[[Any], None]) -> Callable[[Any], None]:
+        monitor = self
+
+        def warn_unawaited_coroutine(coro: Any) -> None:
+            monitor._never_awaited(coro)
+            original(coro)
+
+        return warn_unawaited_coroutine
+
+    def _never_awaited(self, coro: Any) -> None:
+        try:
+            origin = getattr(coro, "cr_origin", None)
+            if not origin or not self._is_user_file(origin[0][0]):
+                return
+            filename, line, function = origin[0]
+            where = _location(filename, line, function)
+            code = getattr(coro, "cr_code", None)
+            name = str(getattr(coro, "__qualname__", "coroutine")).rpartition("<locals>.")[2]
+            module = _module_of(code)
+            if module.startswith("asyncio"):
+                name = f"asyncio.{name}"
+            if code is not None and code is _ASYNCIO_SLEEP_CODE:
+                message = (
+                    f"{_quoted(where)} : asyncio.sleep(...) sans await n'attend pas du tout. Il "
+                    "crée une coroutine aussitôt jetée, et le programme continue sans pause. "
+                    "Écrivez « await asyncio.sleep(...) » (voir « async et await », « Les pièges "
+                    "classiques »)."
+                )
+            else:
+                message = (
+                    f"{_quoted(where)} appelle {name}() sans await : l'appel renvoie un objet "
+                    f"coroutine au lieu de son résultat, et le corps de {name} ne s'exécute jamais "
+                    "(Python prévient seulement « was never awaited »). Ajoutez « await » devant "
+                    "l'appel, ou lancez-la avec asyncio.create_task (voir « async et await », "
+                    "« Les pièges classiques »)."
+                )
+            self._add("never-awaited", where, message)
+        except Exception:
+            return
+
+    # -- lost-task -----------------------------------------------------------------
+    def run_returned(self, loop: VirtualEventLoop) -> None:
+        try:
+            left = sorted((t for t in asyncio.all_tasks(loop) if not t.done()), key=_task_order)
+            for task in left:
+                # A task the student cancelled is on its way out, even if no one waits for it.
+                if task in self._lost or task.cancelling() > 0:
+                    continue
+                self._lost.add(task)
+                self._lost_pending(task)
+        except Exception:
+            return
+
+    def _lost_pending(self, task: asyncio.Task[Any]) -> None:
+        assert self._clock is not None
+        waiting = task_location(task, self._clock.is_user_file)
+        created = getattr(task, "created_at", None)
+        where = created or waiting
+        if where is None:
+            return
+        label = self._label(task)
+        still = ""
+        if waiting is not None and waiting != where:
+            still = f" : elle attendait encore ligne {waiting.line} (« {waiting.code} »)"
+        self._add(
+            "lost-task",
+            where,
+            f"la tâche {label} lancée par {_quoted(where)} n'était pas terminée quand le programme "
+            f"a rendu la main{still}. Une tâche créée doit être attendue (await, gather, "
+            "as_completed) ; sinon elle est annulée à la fermeture de la boucle et son travail est "
+            "perdu (voir « Les outils principaux »).",
+        )
+
+    def exception(self, loop: VirtualEventLoop, context: dict[str, Any]) -> None:
+        try:
+            task = context.get("future")
+            exc = context.get("exception")
+            if (
+                not str(context.get("message", "")).endswith("exception was never retrieved")
+                or not isinstance(task, asyncio.Task)
+                or exc is None
+                or self._clock is None
+            ):
+                return
+            where = getattr(task, "created_at", None)
+            if where is None:
+                return
+            label = self._label(task)
+            raised = _raised_at(exc, self._is_user_file)
+            at = f", ligne {raised.line}" if raised is not None else ""
+            detail = _short(str(exc))
+            shown = f"{type(exc).__name__} : {detail}" if detail else type(exc).__name__
+            self._add(
+                "lost-task",
+                where,
+                f"la tâche {label} lancée par {_quoted(where)} a échoué ({shown}{at}) et personne "
+                "n'a récupéré son exception : elle n'a jamais été attendue, alors l'erreur passe "
+                "inaperçue. Attendez chaque tâche (await, ou gather avec return_exceptions=True) "
+                "pour en voir les erreurs (voir « Les outils principaux »).",
+            )
+        except Exception:
+            return
+
+    # -- swallowed-cancel ----------------------------------------------------------
+    def task_cancelling(self, task: asyncio.Task[Any]) -> None:
+        try:
+            if task in self._swallowing or any(c.task is task for c in self._cancels):
+                return
+            caller = sys._getframe(2)
+            # asyncio.timeout and TaskGroup cancel the task and turn the
+            # CancelledError into their own result when it reaches them: only
+            # the code inside them can swallow it.
+            scoped = _module(caller) in ("asyncio.timeouts", "asyncio.taskgroups")
+            frames = _chain(task)
+            user = [f for f in frames if self._is_user_file(f.f_code.co_filename)]
+            if not user:
+                return  # not started, or none of the student's code on its way
+            clause = self._catching_clause(frames, scoped)
+            if clause is not None:
+                self._swallowing.add(task)
+                where, handler = clause
+                self._swallowed(where, handler)
+                return
+            innermost = user[-1]
+            where = _frame_location(innermost)
+            self._cancels.append(_Cancel(task, where))
+        except Exception:
+            return
+
+    def _catching_clause(
+        self, frames: list[types.FrameType], scoped: bool
+    ) -> tuple[Location, ast.AST] | None:
+        """Where the CancelledError thrown at the await will be caught and not raised again."""
+        for frame in reversed(frames):
+            code = frame.f_code
+            if not self._is_user_file(code.co_filename):
+                if scoped and code.co_name == "wait_for" and _module(frame).startswith("asyncio"):
+                    return None
+                continue
+            path = self._path(code.co_filename, code.co_firstlineno, frame.f_lineno)
+            found = _catcher(path, scoped)
+            if found is _CONVERTED:
+                return None
+            if isinstance(found, ast.AST):
+                line = found.lineno  # type: ignore[attr-defined]
+                return _location(code.co_filename, line, code.co_name), found
+        return None
+
+    def _swallowed(self, where: Location, handler: ast.AST) -> None:
+        catches_all = isinstance(handler, ast.ExceptHandler) and _catches_everything(handler.type)
+        if isinstance(handler, ast.ExceptHandler) and not catches_all:
+            what = "attrape l'annulation de la tâche (asyncio.CancelledError) sans la relancer"
+            fix = "Après le nettoyage, relancez-la avec « raise »"
+        elif catches_all:
+            what = (
+                "attrape tout, y compris l'annulation de la tâche (asyncio.CancelledError), "
+                "sans la relancer"
+            )
+            fix = (
+                "Attrapez « except Exception », qui laisse passer l'annulation, ou relancez "
+                "avec « raise »"
+            )
+        else:
+            what = "étouffe l'annulation de la tâche (asyncio.CancelledError)"
+            fix = "Laissez passer asyncio.CancelledError"
+        self._add(
+            "swallowed-cancel",
+            where,
+            f"{_quoted(where)} {what} : la tâche continue comme si de rien n'était, alors un délai "
+            f"(wait_for, timeout) ne peut plus l'interrompre et elle ne s'arrête pas quand on "
+            f"l'annule. {fix} (voir « Les outils principaux » : wait_for annule la tâche en "
+            "retard).",
+        )
+
+    def _swallowed_fallback(self, cancel: _Cancel) -> None:
+        where = cancel.where
+        self._add(
+            "swallowed-cancel",
+            where,
+            f"la tâche annulée pendant qu'elle attendait à {_quoted(where)} s'est terminée "
+            "normalement : l'annulation (asyncio.CancelledError) a été attrapée sans être "
+            "relancée, si bien qu'un délai (wait_for, timeout) ne peut plus l'interrompre. "
+            "Relancez-la avec « raise » après le nettoyage (voir « Les outils principaux »).",
+        )
+
+    # -- deadlock ------------------------------------------------------------------
+    def deadlock(self, loop: VirtualEventLoop) -> None:
+        try:
+            self._deadlock(loop)
+        except Exception:
+            return
+
+    def _deadlock(self, loop: VirtualEventLoop) -> None:
+        assert self._clock is not None
+        is_user = self._clock.is_user_file
+        waits: dict[tuple[str, int], tuple[Location, str, list[str]]] = {}
+        knock_on: dict[tuple[str, int], tuple[Location, str, list[str]]] = {}
+        for task in sorted((t for t in asyncio.all_tasks(loop) if not t.done()), key=_task_order):
+            for cancel in self._cancels:
+                if cancel.task is task and task not in self._swallowing:
+                    # Asked to stop, it went back to waiting: it swallowed the CancelledError.
+                    self._swallowing.add(task)
+                    self._swallowed_fallback(cancel)
+            frames = _chain(task)
+            inner = [i for i, f in enumerate(frames) if is_user(f.f_code.co_filename)]
+            if not inner:
+                continue
+            frame = frames[inner[-1]]
+            where = _frame_location(frame)
+            below = frames[inner[-1] + 1] if inner[-1] + 1 < len(frames) else None
+            cause = _wait_cause(below, task)
+            label = self._label(task)
+            into = knock_on if cause == "autre tâche" else waits
+            entry = into.setdefault((where.file, where.line), (where, cause, []))
+            entry[2].append(label)
+        for where, cause, labels in (waits or knock_on).values():
+            self._add("deadlock", where, _deadlock_message(where, cause, labels))
 
 
-def blocking_sleep(call: object) -> Diagnostic:
-    from grader.clock import BlockingCall
+# -- helpers ---------------------------------------------------------------------------
+def _location(filename: str, line: int, function: str) -> Location:
+    code = linecache.getline(filename, line).strip()
+    return Location(os.path.basename(filename), line, function, code)
 
-    assert isinstance(call, BlockingCall)
-    where = call.where
-    held = ", ".join(call.held) if call.held else "aucune autre tâche"
-    return Diagnostic(
-        kind="blocking-call",
-        file=where.file if where else None,
-        line=where.line if where else None,
-        message=(
-            f"time.sleep({call.duration:g}) bloque l'event loop : pendant {call.duration:g} s "
-            f"aucune autre tâche ne peut avancer (tâches retenues : {held}). Dans une coroutine, "
-            "on attend avec « await asyncio.sleep(...) » (voir « async et await » et "
-            "« Les pièges classiques »)."
-        ),
+
+def _frame_location(frame: types.FrameType) -> Location:
+    return _location(frame.f_code.co_filename, frame.f_lineno, frame.f_code.co_name)
+
+
+def _quoted(where: Location) -> str:
+    return f"« {where.code} »" if where.code else f"la ligne {where.line}"
+
+
+def _counted(labels: Iterable[str]) -> str:
+    counts = Counter(labels)
+    return ", ".join(f"{name} ×{n}" if n > 1 else name for name, n in sorted(counts.items()))
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _module(frame: types.FrameType) -> str:
+    return str(frame.f_globals.get("__name__", ""))
+
+
+def _module_of(code: types.CodeType | None) -> str:
+    if code is None:
+        return ""
+    asyncio_dir = os.path.dirname(asyncio.__file__) + os.sep
+    return "asyncio" if code.co_filename.startswith(asyncio_dir) else ""
+
+
+def _public_name(frame: types.FrameType) -> str:
+    """`urllib.request.urlopen`, `pathlib.Path.read_text`: what the student called."""
+    parts = [p for p in _module(frame).split(".") if not p.startswith("_")]
+    return ".".join([*parts, frame.f_code.co_qualname])
+
+
+def _blocking_socket(args: tuple[Any, ...]) -> bool:
+    # A non-blocking socket (asyncio's own) returns at once: only a blocking one holds the loop.
+    sock = args[0] if args else None
+    return isinstance(sock, socket.socket) and sock.gettimeout() != 0.0
+
+
+def _task_order(task: asyncio.Task[Any]) -> tuple[int, str]:
+    name = task.get_name()
+    number = name.removeprefix("Task-")
+    return (int(number), "") if number.isdigit() else (0, name)
+
+
+def _chain(task: asyncio.Task[Any]) -> list[types.FrameType]:
+    """The frames of a suspended task's chain of awaits, outermost first."""
+    frames = []
+    coro: Any = task.get_coro()
+    while coro is not None:
+        frame = getattr(coro, "cr_frame", None) or getattr(coro, "ag_frame", None)
+        if frame is None:
+            break
+        frames.append(frame)
+        coro = getattr(coro, "cr_await", None)
+    return frames
+
+
+def _raised_at(exc: BaseException, is_user: Callable[[str], bool]) -> Location | None:
+    found = None
+    tb = exc.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if is_user(code.co_filename):
+            found = _location(code.co_filename, tb.tb_lineno, code.co_name)
+        tb = tb.tb_next
+    return found
+
+
+_ASYNCIO_SLEEP_CODE = asyncio.sleep.__code__
+
+
+# -- reading the student's source ------------------------------------------------------
+def _path_in(tree: ast.Module, first: int, line: int) -> list[ast.AST]:
+    """The statements that hold `line` in the function starting at `first`, outermost first."""
+    root: ast.AST = tree
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+            if start == first:
+                root = node
+                break
+    path: list[ast.AST] = []
+    node = root
+    while True:
+        inner = next(
+            (
+                child
+                for child in ast.iter_child_nodes(node)
+                if isinstance(child, (ast.stmt, ast.ExceptHandler, ast.match_case))
+                and _lines(child)[0] <= line <= _lines(child)[1]
+            ),
+            None,
+        )
+        if inner is None:
+            return path
+        path.append(inner)
+        node = inner
+
+
+def _lines(node: ast.AST) -> tuple[int, int]:
+    if isinstance(node, ast.match_case):
+        last = node.body[-1]
+        return node.pattern.lineno, last.end_lineno or last.lineno
+    start = getattr(node, "lineno", 0)
+    return start, getattr(node, "end_lineno", None) or start
+
+
+def _own_nodes(node: ast.AST) -> Iterator[ast.AST]:
+    """Every node under `node`, without going into nested functions or classes."""
+    for child in ast.iter_child_nodes(node):
+        yield child
+        if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            yield from _own_nodes(child)
+
+
+def _suspends(node: ast.AST) -> bool:
+    return any(
+        isinstance(n, (ast.Await, ast.AsyncFor, ast.AsyncWith, ast.Yield, ast.YieldFrom))
+        for n in _own_nodes(node)
     )
+
+
+def _final_name(expr: ast.AST | None) -> str:
+    if isinstance(expr, ast.Call):
+        expr = expr.func
+    if isinstance(expr, ast.Attribute):
+        return expr.attr
+    if isinstance(expr, ast.Name):
+        return expr.id
+    return ""
+
+
+def _catches_everything(expr: ast.expr | None) -> bool:
+    if expr is None:
+        return True
+    if isinstance(expr, ast.Tuple):
+        return any(_catches_everything(e) for e in expr.elts)
+    return _final_name(expr) == "BaseException"
+
+
+def _catches_cancel(expr: ast.expr | None) -> bool:
+    if isinstance(expr, ast.Tuple):
+        return any(_catches_cancel(e) for e in expr.elts)
+    return _catches_everything(expr) or _final_name(expr) == "CancelledError"
+
+
+# What `_catcher` answers when asyncio's own timeout or task group will turn
+# the CancelledError into its result before any outer handler sees it.
+_CONVERTED = object()
+
+
+def _catcher(path: list[ast.AST], scoped: bool) -> ast.AST | object | None:
+    """In one function, the clause that catches a CancelledError raised at the path's line."""
+    for depth in range(len(path) - 1, -1, -1):
+        node = path[depth]
+        child = path[depth + 1] if depth + 1 < len(path) else None
+        if isinstance(node, (ast.Try, ast.TryStar)) and child is not None and child in node.body:
+            handler = next((h for h in node.handlers if _catches_cancel(h.type)), None)
+            if handler is not None:
+                if any(isinstance(n, ast.Raise) for n in _own_nodes(handler)):
+                    continue  # raised again: it goes on outwards
+                return handler
+        if isinstance(node, (ast.With, ast.AsyncWith)) and child is not None and child in node.body:
+            for item in node.items:
+                name = _final_name(item.context_expr)
+                call = item.context_expr
+                if name == "suppress" and isinstance(call, ast.Call) and any(
+                    _catches_cancel(arg) for arg in call.args
+                ):
+                    return node
+                if scoped and name in ("timeout", "timeout_at", "TaskGroup"):
+                    return _CONVERTED
+    return None
+
+
+def _wait_cause(below: types.FrameType | None, task: asyncio.Task[Any]) -> str:
+    """What a stuck task waits on, from the asyncio frame just under the student's await."""
+    if below is None or not _module(below).startswith("asyncio"):
+        waiter = getattr(task, "_fut_waiter", None)
+        if isinstance(waiter, asyncio.Task) or type(waiter).__name__ == "_GatheringFuture":
+            return "autre tâche"
+        return "future"
+    qualname = below.f_code.co_qualname
+    if qualname == "Queue.get":
+        return "get"
+    if qualname == "Queue.put":
+        return "put"
+    if qualname == "Queue.join":
+        queue = below.f_locals.get("self")
+        empty = isinstance(queue, asyncio.Queue) and queue.empty()
+        return "join" if empty else "join non vide"
+    if qualname == "Event.wait":
+        return "event"
+    if qualname.split(".")[-1] in ("acquire", "wait", "wait_for") and qualname.split(".")[0] in (
+        "Lock", "Semaphore", "BoundedSemaphore", "Condition", "Barrier",
+    ):
+        return "verrou"
+    if qualname == "sleep":
+        return "sommeil"
+    return "autre tâche"
+
+
+_DEADLOCK_CAUSES = {
+    "get": (
+        "la file est vide et plus personne ne la remplira. Cause habituelle : le producteur a "
+        "fini sans déposer une sentinelle None pour chaque consommateur ; chaque consommateur "
+        f"doit s'arrêter en recevant la sienne ({_SEE_QUEUE})."
+    ),
+    "join": (
+        "queue.join() rend la main quand chaque élément retiré par get() a été marqué traité "
+        "avec queue.task_done() ; il en manque : appelez task_done() une fois par get() "
+        f"({_SEE_QUEUE})."
+    ),
+    "join non vide": (
+        "il reste des éléments dans la file et plus aucun consommateur pour les retirer "
+        f"({_SEE_QUEUE})."
+    ),
+    "put": f"la file est pleine et plus personne ne la vide ({_SEE_QUEUE}).",
+    "event": "personne n'appellera event.set().",
+    "verrou": "le verrou (Lock, Semaphore, Condition) ne sera jamais relâché.",
+    "sommeil": "la durée d'attente est infinie et plus rien d'autre ne peut se produire.",
+    "future": "elle attend un résultat (un Future) que personne ne fournira.",
+    "autre tâche": "elle attend une autre tâche qui attend elle aussi pour toujours.",
+}
+
+
+def _deadlock_message(where: Location, cause: str, labels: list[str]) -> str:
+    who = f"la tâche {labels[0]}" if len(labels) == 1 else f"les tâches {_counted(labels)}"
+    verb = "attend" if len(labels) == 1 else "attendent"
+    cause_text = _DEADLOCK_CAUSES[cause]
+    return f"interblocage : {who} {verb} pour toujours à {_quoted(where)} : {cause_text}"
