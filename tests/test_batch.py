@@ -185,6 +185,17 @@ def test_a_stuck_submission_does_not_hold_up_the_others(tmp_path: Path) -> None:
     assert [r["probleme"] for r in read_csv(tmp_path / "notes.csv")] == [""] * len(names)
 
 
+def test_an_interrupted_run_keeps_the_grades_so_far(tmp_path: Path) -> None:
+    def behaviour(name: str) -> None:
+        if name == "c":
+            raise KeyboardInterrupt
+
+    root = make_class(tmp_path / "classe", ["a", "b", "c", "d"])
+    with pytest.raises(KeyboardInterrupt):
+        run_class(root, FakeEngine(behaviour), jobs=1)
+    assert [r["eleve"] for r in read_csv(tmp_path / "notes.csv")] == ["a", "b"]
+
+
 def test_plain_progress_lines_when_not_a_terminal(tmp_path: Path) -> None:
     root = make_class(tmp_path / "classe", ["alice", "zero_bob"])
     _, out = run_class(root, FakeEngine(), jobs=1)
