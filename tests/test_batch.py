@@ -17,11 +17,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 
 from grader import batch
 from grader.metadata import load_catalogue
 from grader.results import ExerciseResult, Report, Status, TestResult
+
+ROOT = Path(__file__).resolve().parent.parent
 
 IDS = load_catalogue().ids
 MAX_SCORES = {e.id: e.max_score for e in load_catalogue().exercises}

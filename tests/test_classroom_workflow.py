@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 
 from grader.formats import classroom
+
+ROOT = Path(__file__).resolve().parent.parent
 
 WORKFLOW = ROOT / "template" / ".github" / "workflows" / "classroom.yml"
 

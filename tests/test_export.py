@@ -20,9 +20,10 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 
 from grader import export
+
+ROOT = Path(__file__).resolve().parent.parent
 
 SOLUTIONS = sorted((ROOT / "solutions").glob("ex*.py"))
 HIDDEN_SUITES = sorted((ROOT / "grader" / "suites" / "hidden").glob("test_*.py"))

@@ -8,12 +8,12 @@ documentation and its reporter's source describe it.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import make_report
 
 from grader import formats
 from grader.formats import classroom, gradescope, junit
@@ -191,11 +191,12 @@ def test_classroom_render_is_a_short_log(report: Report) -> None:
     assert "La version asynchrone attend les trois réponses en même temps." in text
 
 
-def test_classroom_render_warns_when_hidden_tests_are_missing() -> None:
-    text = classroom.render(make_report(public_only=True))
+def test_classroom_render_warns_when_hidden_tests_are_missing(report: Report) -> None:
+    public_only = dataclasses.replace(report, public_only=True)
+    text = classroom.render(public_only)
     assert "(tests publics seulement)" in text.splitlines()[0]
     assert any(line.startswith("::warning ") for line in text.splitlines())
-    summary = classroom.summary_markdown(make_report(public_only=True))
+    summary = classroom.summary_markdown(public_only)
     assert "ne compte que les tests publics" in summary
 
 
