@@ -49,6 +49,7 @@ import subprocess
 import sys
 import threading
 import time
+import tokenize
 import types
 import warnings
 import weakref
@@ -267,7 +268,7 @@ class Monitor:
     # -- blocking-call -------------------------------------------------------------
     def _blocking_sleep(self, call: BlockingCall) -> Diagnostic:
         where = call.where
-        code = f"« {where.code} »" if where and where.code else f"time.sleep({call.duration:g})"
+        code = _quoted(where) if where and where.code else f"time.sleep({call.duration:g})"
         held = "tout le programme est figé"
         if call.held:
             held = f"tâches retenues : {_counted(call.held)}"
@@ -523,7 +524,7 @@ class Monitor:
         label = self._label(task)
         still = ""
         if waiting is not None and waiting != where:
-            still = f" : elle attendait encore ligne {waiting.line} (« {waiting.code} »)"
+            still = f" : elle attendait encore ligne {waiting.line} ({_quoted(waiting)})"
         self._add(
             "lost-task",
             where,
@@ -690,7 +691,21 @@ def _frame_location(frame: types.FrameType) -> Location:
 
 
 def _quoted(where: Location) -> str:
-    return f"« {where.code} »" if where.code else f"la ligne {where.line}"
+    code = _without_comment(where.code)
+    return f"« {code} »" if code else f"la ligne {where.line}"
+
+
+def _without_comment(code: str) -> str:
+    """The line as code: the student's own comment is theirs to read, not ours to quote."""
+    if "#" not in code:
+        return code
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(code).readline):
+            if token.type == tokenize.COMMENT:
+                return code[: token.start[1]].rstrip()
+    except (tokenize.TokenError, SyntaxError):
+        pass  # the first line of a statement that goes on: what was read is enough
+    return code
 
 
 def _counted(labels: Iterable[str]) -> str:
@@ -890,6 +905,10 @@ def _wait_cause(below: types.FrameType | None, task: asyncio.Task[Any]) -> str:
     return "autre tâche"
 
 
+_BOUNDED_WAIT = (
+    "Une attente qui peut ne jamais finir se borne avec asyncio.wait_for (voir « Les outils "
+    "principaux »)."
+)
 _DEADLOCK_CAUSES = {
     "get": (
         "la file est vide et plus personne ne la remplira. Cause habituelle : le producteur a "
@@ -906,11 +925,11 @@ _DEADLOCK_CAUSES = {
         f"({_SEE_QUEUE})."
     ),
     "put": f"la file est pleine et plus personne ne la vide ({_SEE_QUEUE}).",
-    "event": "personne n'appellera event.set().",
-    "verrou": "le verrou (Lock, Semaphore, Condition) ne sera jamais relâché.",
-    "sommeil": "la durée d'attente est infinie et plus rien d'autre ne peut se produire.",
-    "future": "elle attend un résultat (un Future) que personne ne fournira.",
-    "autre tâche": "elle attend une autre tâche qui attend elle aussi pour toujours.",
+    "event": f"personne n'appellera event.set(). {_BOUNDED_WAIT}",
+    "verrou": f"le verrou (Lock, Semaphore, Condition) ne sera jamais relâché. {_BOUNDED_WAIT}",
+    "sommeil": f"la durée est infinie et plus rien d'autre ne peut se produire. {_BOUNDED_WAIT}",
+    "future": f"elle attend un résultat (un Future) que personne ne fournira. {_BOUNDED_WAIT}",
+    "autre tâche": f"elle attend une tâche qui attend elle aussi pour toujours. {_BOUNDED_WAIT}",
 }
 
 

@@ -1,0 +1,40 @@
+import asyncio
+
+
+async def serveur_muet():
+    try:
+        await asyncio.sleep(10)
+    except asyncio.CancelledError:  # <- swallowed-cancel
+        print("annulé")
+    return "OK"
+
+
+async def serveur_tout():
+    try:
+        await asyncio.sleep(10)
+    except:  # <- swallowed-cancel  # noqa: E722
+        pass
+    return "OK"
+
+
+async def serveur_base():
+    try:
+        await asyncio.sleep(10)
+    except BaseException:  # <- swallowed-cancel
+        return "interrompu"
+    return "OK"
+
+
+async def sauf_cancelled():
+    return await asyncio.wait_for(serveur_muet(), 1)
+
+
+async def sauf_tout():
+    return await asyncio.wait_for(serveur_tout(), 1)
+
+
+async def sauf_base():
+    tache = asyncio.create_task(serveur_base())
+    await asyncio.sleep(1)
+    tache.cancel()
+    return await tache

@@ -1,0 +1,5 @@
+from grader.harness import run
+
+
+def test_attendre(student):
+    run(student.attendre)
