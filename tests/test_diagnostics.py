@@ -9,11 +9,13 @@ reference solutions get no diagnostic is checked in `test_reference.py`.
 from __future__ import annotations
 
 import re
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from grader.metadata import load_catalogue
+from grader.metadata import SUITES, load_catalogue
 from grader.results import ExerciseResult, Report, Status
 from grader.runner import grade
 
@@ -60,12 +62,30 @@ SECTIONS = (
 )
 
 
-def grade_folder(name: str) -> Report:
-    return grade(PITFALLS / name, catalogue=CATALOGUE, suites=PITFALLS / "suites")
+@pytest.fixture(scope="module")
+def suites(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One test per catalogue entry, each running the submission's function of that name.
+
+    Written here rather than kept in the tree, where the kit's own pytest run
+    would collect them.
+    """
+    root = tmp_path_factory.mktemp("suites")
+    (root / "public").mkdir()
+    shutil.copy(SUITES / "pytest.ini", root / "pytest.ini")
+    for spec in CATALOGUE.exercises:
+        tests = [f"\n\ndef test_{t.id}(student):\n    run(student.{t.id})\n" for t in spec.tests]
+        suite = "from grader.harness import run\n" + "".join(tests)
+        (root / "public" / f"test_{spec.id}.py").write_text(suite, encoding="utf-8")
+    return root
 
 
 @pytest.fixture(scope="module")
-def fautes() -> Report:
+def grade_folder(suites: Path) -> Callable[[str], Report]:
+    return lambda name: grade(PITFALLS / name, catalogue=CATALOGUE, suites=suites)
+
+
+@pytest.fixture(scope="module")
+def fautes(grade_folder: Callable[[str], Report]) -> Report:
     return grade_folder("fautes")
 
 
@@ -104,12 +124,14 @@ def test_a_diagnostic_never_costs_points(fautes: Report) -> None:
     assert failed == {"file/sans_sentinelle", "file/sans_task_done"}
 
 
-def test_correct_code_is_named_nowhere() -> None:
+def test_correct_code_is_named_nowhere(grade_folder: Callable[[str], Report]) -> None:
     report = grade_folder("correct")
     assert [(e.id, d.kind, d.line) for e in report.exercises for d in e.diagnostics] == []
     assert all(t.status is Status.PASSED for e in report.exercises for t in e.tests)
 
 
-def test_same_code_same_diagnostics(fautes: Report) -> None:
+def test_same_code_same_diagnostics(
+    fautes: Report, grade_folder: Callable[[str], Report]
+) -> None:
     again = grade_folder("fautes")
     assert [e.diagnostics for e in again.exercises] == [e.diagnostics for e in fautes.exercises]

@@ -1,5 +1,0 @@
-from grader.harness import run
-
-
-def test_attendre(student):
-    run(student.attendre)
