@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from grader.results import Diagnostic, ExerciseResult, Report, Status, TestResult
-
-ROOT = Path(__file__).resolve().parent.parent
 
 # Suites and submissions that the kit's tests hand to the grader as data:
 # pytest must not collect them itself (their test files share basenames).
@@ -134,6 +130,13 @@ def make_report(*, public_only: bool = False) -> Report:
     return Report(exercises=(ex1, ex2, ex3), public_only=public_only, target="copie")
 
 
+# Test modules take these fixtures rather than importing this file: pytest
+# may have imported another conftest.py under the same module name.
 @pytest.fixture
 def report() -> Report:
     return make_report()
+
+
+@pytest.fixture
+def public_report() -> Report:
+    return make_report(public_only=True)

@@ -17,7 +17,6 @@ from types import MappingProxyType, ModuleType
 from typing import Any
 
 import pytest
-from conftest import ROOT, make_report
 
 from grader import cli, formats
 from grader.formats import json_report, terminal
@@ -25,6 +24,7 @@ from grader.metadata import load_catalogue
 from grader.results import Report
 
 EXERCISE_IDS = load_catalogue().ids
+ROOT = Path(__file__).resolve().parent.parent
 
 
 class FakeRunner:
@@ -49,8 +49,8 @@ class FakeRunner:
 
 
 @pytest.fixture
-def runner(monkeypatch: pytest.MonkeyPatch) -> FakeRunner:
-    fake = FakeRunner(make_report())
+def runner(monkeypatch: pytest.MonkeyPatch, report: Report) -> FakeRunner:
+    fake = FakeRunner(report)
     module = ModuleType("grader.runner")
     module.grade = fake.grade  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "grader.runner", module)
@@ -178,10 +178,13 @@ def test_score_never_changes_exit_status_without_min_score(
 
 
 def test_timing_file(
-    monkeypatch: pytest.MonkeyPatch, target: Path, capsys: pytest.CaptureFixture[str]
+    monkeypatch: pytest.MonkeyPatch,
+    target: Path,
+    report: Report,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     timing = {EXERCISE_IDS[0]: {"real": 0.25, "virtual": 42.0}}
-    fake = FakeRunner(Report(exercises=make_report().exercises, extra={"timing": timing}))
+    fake = FakeRunner(Report(exercises=report.exercises, extra={"timing": timing}))
     module = ModuleType("grader.runner")
     module.grade = fake.grade  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "grader.runner", module)

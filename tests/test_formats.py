@@ -17,7 +17,6 @@ from pathlib import Path
 from types import MappingProxyType, ModuleType
 
 import pytest
-from conftest import make_report
 
 from grader import formats
 from grader.formats import json_report, terminal
@@ -87,10 +86,8 @@ def test_terminal_golden(report: Report) -> None:
     check_golden("report.txt", terminal.render(report, color=False))
 
 
-def test_terminal_golden_public_only() -> None:
-    check_golden(
-        "report_public_only.txt", terminal.render(make_report(public_only=True), color=False)
-    )
+def test_terminal_golden_public_only(public_report: Report) -> None:
+    check_golden("report_public_only.txt", terminal.render(public_report, color=False))
 
 
 def test_terminal_says_what_to_fix(report: Report) -> None:
@@ -119,9 +116,9 @@ def test_terminal_shows_brackets_as_written(report: Report) -> None:
     assert "[sans markup]" in text
 
 
-def test_terminal_public_only_notice() -> None:
-    public = terminal.render(make_report(public_only=True), color=False)
-    full = terminal.render(make_report(public_only=False), color=False)
+def test_terminal_public_only_notice(report: Report, public_report: Report) -> None:
+    public = terminal.render(public_report, color=False)
+    full = terminal.render(report, color=False)
     assert "tests cachés" in " ".join(public.split())
     assert "ne compte que les tests publics" in " ".join(public.split())
     assert "ne compte que les tests publics" not in " ".join(full.split())
@@ -145,8 +142,8 @@ def test_terminal_ignores_the_environment(report: Report, monkeypatch: pytest.Mo
     assert terminal.render(report, color=False) == expected
 
 
-def test_terminal_all_passed() -> None:
-    full = make_report()
+def test_terminal_all_passed(report: Report) -> None:
+    full = report
     passed = Report(
         exercises=tuple(
             type(e)(
@@ -216,10 +213,9 @@ def test_registry_module_without_render(monkeypatch: pytest.MonkeyPatch) -> None
 
 
 @pytest.mark.parametrize("width", range(40, 72, 3))
-def test_terminal_keeps_french_spaces_together(width: int) -> None:
+def test_terminal_keeps_french_spaces_together(report: Report, width: int) -> None:
     hint = "Relisez « Les outils principaux » : gather ; puis « Les pièges classiques » ! " * 3
-    base = make_report()
-    exercise = base.exercises[0]
+    exercise = report.exercises[0]
     failing = next(t for t in exercise.tests if t.status is Status.FAILED)
     test = dataclasses.replace(failing, hint=hint, message=hint)
     report = Report(
