@@ -93,8 +93,9 @@ def render(report: Report, *, color: bool = False, width: int | None = None) -> 
         width = min(shutil.get_terminal_size().columns, MAX_WIDTH) if color else PLAIN_WIDTH
     # Every argument that rich would otherwise read from the environment is
     # given, so the output depends on the report and `color` alone.
+    buffer = io.StringIO()
     console = Console(
-        file=io.StringIO(),
+        file=buffer,
         width=width,
         force_terminal=color,
         color_system="standard" if color else None,
@@ -108,8 +109,7 @@ def render(report: Report, *, color: bool = False, width: int | None = None) -> 
     )
     for renderable in _report(report):
         console.print(renderable)
-    output = console.file.getvalue().replace(_GLUE, " ")  # type: ignore[attr-defined]
-    assert isinstance(output, str)
+    output = buffer.getvalue().replace(_GLUE, " ")
     if color:
         return output
     return "".join(line.rstrip() + "\n" for line in output.splitlines())
@@ -136,7 +136,7 @@ def _report(report: Report) -> Iterator[RenderableType]:
             "la note finale comptera aussi les tests cachés.",
             style="yellow",
         )
-    elif report.exercises and report.score == report.max_score:
+    elif report.max_score > 0 and report.score == report.max_score:
         yield _text("Tous les tests sont réussis. Bravo !", style="green")
 
 
