@@ -11,11 +11,13 @@ What is watched, and how, in the grading child (one `Monitor` per session):
   session. A call the student's code makes while a virtual loop runs on that
   thread is noted, then the real function runs; anywhere else (at import, in
   a plain function, in a worker thread) the wrapper just calls through.
-- `cpu-bound`: the CPU time of the loop's thread around each callback
-  (`time.thread_time`: a loaded machine slows the code but does not give it
-  more CPU seconds to use, so the verdict does not flip under load). A
-  watchdog thread notes where a long step is; that place is then widened to
-  the loop that holds the line, so where a sample falls does not matter.
+- `cpu-bound`: the loop's thread only counts the callbacks it runs; a
+  watchdog thread reads that thread's CPU clock every few milliseconds and
+  charges the time to the callback running. CPU time, because a loaded
+  machine slows the code down without giving it more CPU seconds to use: the
+  verdict does not flip under load. The watchdog also notes where a long step
+  is; that place is then widened to the loop that holds the line, so where a
+  look falls does not matter.
 - `never-awaited`: coroutine objects remember the line that created them
   (`sys.set_coroutine_origin_tracking_depth`); the hook Python calls for the
   "was never awaited" warning hands us the coroutine, whatever the warning
@@ -59,6 +61,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from grader.clock import (
+    STEP_CODE,
     BlockingCall,
     Location,
     VirtualClock,
@@ -139,14 +142,27 @@ class _Patch:
 
 
 @dataclass
-class _Step:
-    """One callback of the loop being run, shared with the watchdog thread."""
+class _Look:
+    """What the watchdog saw of the loop thread at one look."""
 
+    clock: VirtualClock
+    run: int  # which start of a loop on that clock: a new run is not the same step
     thread: int
-    cpu_clock: int | None  # the loop thread's CPU clock, where the system has one
-    start: float
-    # Set by the watchdog: (file, line, function name, first line of the function).
+    steps: int  # callbacks begun so far
+    cpu: float  # the loop thread's CPU seconds (real seconds where there is no CPU clock)
+
+
+@dataclass
+class _Track:
+    """The CPU time charged to one callback of the loop, look after look."""
+
+    clock: VirtualClock
+    steps: int
+    handle: asyncio.Handle | None
+    used: float = 0.0
+    # The outermost frame of the student's code in the step: (file, line, function, first line).
     sample: tuple[str, int, str, int] | None = None
+    reported: bool = False
 
 
 @dataclass
@@ -172,10 +188,11 @@ class Monitor:
     _cancels: list[_Cancel] = field(default_factory=list, init=False)
     _patches: list[_Patch] = field(default_factory=list, init=False)
     _io_depth: int = field(default=0, init=False)
-    _step: _Step | None = field(default=None, init=False)
     _cpu_clocks: dict[int, int | None] = field(default_factory=dict, init=False)
     _watchdog: threading.Thread | None = field(default=None, init=False)
     _stopping: threading.Event = field(default_factory=threading.Event, init=False)
+    # Held by the watchdog while it looks, and by end_test while it collects.
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
     _sources: dict[str, ast.Module | None] = field(default_factory=dict, init=False)
     _saved_depth: int = field(default=0, init=False)
     _frozen: bool = field(default=False, init=False)
@@ -243,9 +260,12 @@ class Monitor:
         # Coroutines and tasks caught in reference cycles are finalized now, in
         # this test, rather than whenever the collector happens to run.
         gc.collect()
-        found = [self._blocking_sleep(call) for call in clock.blocking] + self._found
-        self._found = []
-        return found
+        with self._lock:  # the watchdog may be charging the last step
+            found = [self._blocking_sleep(call) for call in clock.blocking] + self._found
+            self._found = []
+        # Two threads report (the loop's and the watchdog): the order of the
+        # lines is the one order that never depends on which came first.
+        return sorted(found, key=lambda d: (d.file or "", d.line or 0, d.kind))
 
     def _add(self, kind: str, where: Location, message: str) -> None:
         self._found.append(Diagnostic(kind=kind, file=where.file, line=where.line, message=message))
@@ -339,54 +359,66 @@ class Monitor:
                     f"bibliothèque asynchrone comme aiofiles ({_SEE_PITFALLS})."
                 )
             self._add("blocking-io", where, message)
-        except Exception:
+        except Exception:  # a diagnostic must never break the student's run
             return
 
     # -- cpu-bound -----------------------------------------------------------------
-    def run_handle(self, handle: asyncio.Handle, run: Callable[[], None]) -> None:
-        thread = threading.get_ident()
-        outer = self._step
-        step = _Step(thread, self._cpu_clock(thread), time.thread_time())
-        self._step = step
-        try:
-            run()
-        finally:
-            used = time.thread_time() - step.start
-            self._step = outer
-            if used >= self.cpu_threshold:
-                self._cpu_bound(handle, step)
+    def _watch(self) -> None:
+        """The watchdog thread: charges the loop thread's CPU time to the step that used it.
 
-    def _cpu_clock(self, thread: int) -> int | None:
+        Between two looks the loop thread ran the callbacks the step counter
+        says; all the CPU time of the interval goes to the one running (or
+        last begun) at the second look. The loop thread cannot get far ahead
+        of a look: when this thread asks for the interpreter lock, the loop
+        thread hands it over within the switch interval, unless it is inside
+        one long call into C, and then that call is the step's own work.
+        """
+        last: _Look | None = None
+        track: _Track | None = None
+        while not self._stopping.wait(_WATCH_EVERY):
+            with self._lock:
+                try:
+                    last, track = self._look(last, track)
+                except Exception:  # a diagnostic must never break the grading
+                    last, track = None, None
+
+    def _look(self, last: _Look | None, track: _Track | None) -> tuple[_Look | None, _Track | None]:
+        clock = self._clock
+        thread = clock.loop_thread() if clock is not None else None
+        if clock is None or thread is None:
+            return None, None
+        (run, run_cpu), steps, handle = clock.run_start, clock.steps, clock.step
+        cpu, per_thread = self._thread_cpu(thread)
+        now = _Look(clock, run, thread, steps, cpu)
+        if last is not None and (last.clock, last.run, last.thread) == (clock, run, thread):
+            since = last.cpu
+        elif per_thread:
+            since = run_cpu  # a loop started since the last look: charge from its start
+        else:
+            return now, None
+        if track is None or track.clock is not clock or track.steps != steps:
+            track = _Track(clock, steps, handle)
+        track.used += cpu - since
+        if track.used >= _SAMPLE_AFTER and track.sample is None:
+            frame = sys._current_frames().get(thread)
+            if clock.steps == steps:
+                track.sample = self._step_frame(frame)
+        if track.used >= self.cpu_threshold and not track.reported:
+            track.reported = True
+            self._cpu_bound(track)
+        return now, track
+
+    def _thread_cpu(self, thread: int) -> tuple[float, bool]:
+        """The loop thread's CPU time, and whether it is that (else real time)."""
         if thread not in self._cpu_clocks:
             try:
                 self._cpu_clocks[thread] = time.pthread_getcpuclockid(thread)
             except (AttributeError, OSError):  # no per-thread CPU clock here (macOS, Windows)
                 self._cpu_clocks[thread] = None
-        return self._cpu_clocks[thread]
-
-    def _watch(self) -> None:
-        """The watchdog thread: notes where a long step is, once per step."""
-        looks = 0
-        last: _Step | None = None
-        while not self._stopping.wait(_WATCH_EVERY):
-            step = self._step
-            if step is None or step.sample is not None:
-                continue
-            if step is not last:
-                last, looks = step, 0
-            looks += 1
-            if step.cpu_clock is not None:
-                try:
-                    used = time.clock_gettime(step.cpu_clock) - step.start
-                except OSError:
-                    continue
-            else:
-                used = looks * _WATCH_EVERY  # real time, the best there is without the CPU clock
-            if used < _SAMPLE_AFTER:
-                continue
-            frame = sys._current_frames().get(step.thread)
-            if frame is not None and self._step is step:
-                step.sample = self._step_frame(frame)
+        cpu_clock = self._cpu_clocks[thread]
+        if cpu_clock is not None:
+            return time.clock_gettime(cpu_clock), True
+        return _real_monotonic(), False
 
     def _step_frame(self, frame: types.FrameType | None) -> tuple[str, int, str, int] | None:
         """The outermost frame of the student's code inside the running step.
@@ -395,47 +427,46 @@ class Monitor:
         that calls the heavy helper), where the innermost one moves with it.
         """
         found = None
-        boundary = Monitor.run_handle.__code__
         while frame is not None:
             code = frame.f_code
-            if code is boundary:
+            if code is STEP_CODE:
                 return found
             if self._is_user_file(code.co_filename):
                 found = (code.co_filename, frame.f_lineno, code.co_name, code.co_firstlineno)
             frame = frame.f_back
-        return None  # the step ended while we looked
+        return None  # between two steps
 
-    def _cpu_bound(self, handle: asyncio.Handle, step: _Step) -> None:
-        try:
-            where = None
-            if step.sample is not None:
-                filename, line, function, first = step.sample
-                line = self._steady_line(filename, line, first)
-                where = _location(filename, line, function)
-            task = getattr(getattr(handle, "_callback", None), "__self__", None)
-            if where is None and isinstance(task, asyncio.Task) and self._clock is not None:
-                where = task_location(task, self._clock.is_user_file)
-            if where is None or self._clock is None:
-                return
-            loop: Any = getattr(handle, "_loop", None)
-            others = [
-                label
-                for t in (asyncio.all_tasks(loop) if loop is not None else ())
-                if t is not task and not t.done()
-                and (label := task_label(t, self._clock.is_user_file)) is not None
-            ]
-            held = f" (tâches retenues : {_counted(others)})" if others else ""
-            self._add(
-                "cpu-bound",
-                where,
-                f"{_quoted(where)} calcule sans rendre la main : plus de {self.cpu_threshold:g} s "
-                f"de processeur d'affilée sur l'event loop, pendant lesquelles aucune autre tâche "
-                f"n'avance{held}. Confiez le calcul à un exécuteur : « await asyncio.to_thread(f, "
-                "...) », ou « loop.run_in_executor(ProcessPoolExecutor(), f, ...) » pour un vrai "
-                f"calcul ({_SEE_PITFALLS}).",
-            )
-        except Exception:
+    def _cpu_bound(self, track: _Track) -> None:
+        where = None
+        if track.sample is not None:
+            filename, line, function, first = track.sample
+            where = _location(filename, self._steady_line(filename, line, first), function)
+        else:
+            # No sample: one long call into C kept the watchdog out. Name the
+            # function the step ran, which does not depend on when we looked.
+            where = self._callback_location(track.handle)
+        if where is None:
             return
+        self._add(
+            "cpu-bound",
+            where,
+            f"{_quoted(where)} calcule sans rendre la main : plus de {self.cpu_threshold:g} s "
+            "de processeur d'affilée sur l'event loop, pendant lesquelles aucune autre tâche "
+            "n'avance. Confiez le calcul à un exécuteur : « await asyncio.to_thread(f, ...) », "
+            "ou « loop.run_in_executor(ProcessPoolExecutor(), f, ...) » pour un vrai calcul "
+            f"({_SEE_PITFALLS}).",
+        )
+
+    def _callback_location(self, handle: asyncio.Handle | None) -> Location | None:
+        callback = getattr(handle, "_callback", None)
+        owner = getattr(callback, "__self__", None)
+        if isinstance(owner, asyncio.Task):
+            code = getattr(owner.get_coro(), "cr_code", None)
+        else:
+            code = getattr(callback, "__code__", None)
+        if code is None or not self._is_user_file(code.co_filename):
+            return None
+        return _location(code.co_filename, code.co_firstlineno, code.co_name)
 
     def _steady_line(self, filename: str, line: int, first: int) -> int:
         """The line a sample stands for: the same wherever in the computation it fell.
@@ -498,7 +529,7 @@ class Monitor:
                     "« Les pièges classiques »)."
                 )
             self._add("never-awaited", where, message)
-        except Exception:
+        except Exception:  # called from a finalizer: must never raise
             return
 
     # -- lost-task -----------------------------------------------------------------
@@ -511,7 +542,7 @@ class Monitor:
                     continue
                 self._lost.add(task)
                 self._lost_pending(task)
-        except Exception:
+        except Exception:  # a diagnostic must never break the student's run
             return
 
     def _lost_pending(self, task: asyncio.Task[Any]) -> None:
@@ -561,7 +592,7 @@ class Monitor:
                 "inaperçue. Attendez chaque tâche (await, ou gather avec return_exceptions=True) "
                 "pour en voir les erreurs (voir « Les outils principaux »).",
             )
-        except Exception:
+        except Exception:  # called from a finalizer: must never raise
             return
 
     # -- swallowed-cancel ----------------------------------------------------------
@@ -587,7 +618,7 @@ class Monitor:
             innermost = user[-1]
             where = _frame_location(innermost)
             self._cancels.append(_Cancel(task, where))
-        except Exception:
+        except Exception:  # a diagnostic must never break the student's run
             return
 
     def _catching_clause(
@@ -650,7 +681,7 @@ class Monitor:
     def deadlock(self, loop: VirtualEventLoop) -> None:
         try:
             self._deadlock(loop)
-        except Exception:
+        except Exception:  # the DeadlockError itself is what matters
             return
 
     def _deadlock(self, loop: VirtualEventLoop) -> None:
@@ -664,6 +695,8 @@ class Monitor:
                     # Asked to stop, it went back to waiting: it swallowed the CancelledError.
                     self._swallowing.add(task)
                     self._swallowed_fallback(cancel)
+            if task.cancelling() > 0:
+                continue  # asked to stop and refusing: named above, not a wait of its own
             frames = _chain(task)
             inner = [i for i, f in enumerate(frames) if is_user(f.f_code.co_filename)]
             if not inner:
@@ -772,6 +805,9 @@ def _raised_at(exc: BaseException, is_user: Callable[[str], bool]) -> Location |
 
 
 _ASYNCIO_SLEEP_CODE = asyncio.sleep.__code__
+# Real time for the watchdog where there is no per-thread CPU clock: taken
+# before the grader's time patches, which make time.monotonic virtual.
+_real_monotonic = time.monotonic
 
 
 # -- reading the student's source ------------------------------------------------------

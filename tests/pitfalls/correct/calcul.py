@@ -1,7 +1,7 @@
 import asyncio
 import time
 
-DUREE_CALCUL = 0.3
+DUREE_CALCUL = 0.35
 
 
 def calcul_lourd():

@@ -1,8 +1,8 @@
 import asyncio
 import time
 
-# Environ 0.3 s de processeur quelle que soit la machine : plus que le seuil du correcteur.
-DUREE_CALCUL = 0.3
+# Environ 0.35 s de processeur quelle que soit la machine : plus que le seuil du correcteur.
+DUREE_CALCUL = 0.35
 
 
 def calcul_lourd():
