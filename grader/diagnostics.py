@@ -255,7 +255,7 @@ class Monitor:
             if task.done() and not task.cancelled() and task.cancelling() > 0:
                 if task not in self._swallowing:
                     self._swallowing.add(task)
-                    self._swallowed_fallback(cancel)
+                    self._swallowed_fallback(cancel, ended=True)
         self._cancels.clear()
         # Coroutines and tasks caught in reference cycles are finalized now, in
         # this test, rather than whenever the collector happens to run.
@@ -615,6 +615,10 @@ class Monitor:
                 where, handler = clause
                 self._swallowed(where, handler)
                 return
+            if scoped:
+                # asyncio's own bookkeeping of these cancellations is not to be
+                # trusted (a TaskGroup leaves its parent "cancelling" until 3.13).
+                return
             innermost = user[-1]
             where = _frame_location(innermost)
             self._cancels.append(_Cancel(task, where))
@@ -654,6 +658,12 @@ class Monitor:
                 "Attrapez « except Exception », qui laisse passer l'annulation, ou relancez "
                 "avec « raise »"
             )
+        elif isinstance(handler, ast.Return):
+            what = (
+                "sort d'un bloc finally et y perd l'annulation de la tâche "
+                "(asyncio.CancelledError)"
+            )
+            fix = "Ne quittez pas un bloc finally par return"
         else:
             what = "étouffe l'annulation de la tâche (asyncio.CancelledError)"
             fix = "Laissez passer asyncio.CancelledError"
@@ -666,15 +676,16 @@ class Monitor:
             "retard).",
         )
 
-    def _swallowed_fallback(self, cancel: _Cancel) -> None:
+    def _swallowed_fallback(self, cancel: _Cancel, *, ended: bool) -> None:
         where = cancel.where
+        then = "s'est terminée normalement" if ended else "s'est remise à attendre"
         self._add(
             "swallowed-cancel",
             where,
-            f"la tâche annulée pendant qu'elle attendait à {_quoted(where)} s'est terminée "
-            "normalement : l'annulation (asyncio.CancelledError) a été attrapée sans être "
-            "relancée, si bien qu'un délai (wait_for, timeout) ne peut plus l'interrompre. "
-            "Relancez-la avec « raise » après le nettoyage (voir « Les outils principaux »).",
+            f"la tâche annulée pendant qu'elle attendait à {_quoted(where)} {then} : "
+            "l'annulation (asyncio.CancelledError) a été attrapée sans être relancée, si bien "
+            "qu'un délai (wait_for, timeout) ne peut plus l'interrompre. Relancez-la avec "
+            "« raise » après le nettoyage (voir « Les outils principaux »).",
         )
 
     # -- deadlock ------------------------------------------------------------------
@@ -694,7 +705,7 @@ class Monitor:
                 if cancel.task is task and task not in self._swallowing:
                     # Asked to stop, it went back to waiting: it swallowed the CancelledError.
                     self._swallowing.add(task)
-                    self._swallowed_fallback(cancel)
+                    self._swallowed_fallback(cancel, ended=False)
             if task.cancelling() > 0:
                 continue  # asked to stop and refusing: named above, not a wait of its own
             frames = _chain(task)
@@ -854,6 +865,11 @@ def _own_nodes(node: ast.AST) -> Iterator[ast.AST]:
             yield from _own_nodes(child)
 
 
+def _has(node: ast.AST, kind: type[ast.AST]) -> ast.AST | None:
+    """The first node of that kind under `node`, in its own code."""
+    return next((n for n in _own_nodes(node) if isinstance(n, kind)), None)
+
+
 def _suspends(node: ast.AST) -> bool:
     return any(
         isinstance(n, (ast.Await, ast.AsyncFor, ast.AsyncWith, ast.Yield, ast.YieldFrom))
@@ -897,10 +913,14 @@ def _catcher(path: list[ast.AST], scoped: bool) -> ast.AST | object | None:
         child = path[depth + 1] if depth + 1 < len(path) else None
         if isinstance(node, (ast.Try, ast.TryStar)) and child is not None and child in node.body:
             handler = next((h for h in node.handlers if _catches_cancel(h.type)), None)
-            if handler is not None:
-                if any(isinstance(n, ast.Raise) for n in _own_nodes(handler)):
-                    continue  # raised again: it goes on outwards
+            if handler is not None and not _has(handler, ast.Raise):
                 return handler
+            # Raised again, or not caught: a return in `finally` still drops it.
+            for statement in node.finalbody:
+                if isinstance(statement, ast.Return):
+                    return statement
+                if (leave := _has(statement, ast.Return)) is not None:
+                    return leave
         if isinstance(node, (ast.With, ast.AsyncWith)) and child is not None and child in node.body:
             for item in node.items:
                 name = _final_name(item.context_expr)
