@@ -49,7 +49,7 @@ KINDS = {
     ),
     "swallowed-cancel": (
         "annulation",
-        ["except asyncio.CancelledError:", "« except: »", "« raise »", "wait_for"],
+        ["except asyncio.CancelledError:", "« except: »", "« raise »", "wait_for", "bloc finally"],
     ),
     "deadlock": ("file", ["sentinelle None pour chaque consommateur", "task_done()"]),
 }

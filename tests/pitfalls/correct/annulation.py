@@ -48,3 +48,17 @@ async def sauf_base():
         await tache
     except asyncio.CancelledError:
         return "annulée"
+
+
+async def serveur_finally():
+    try:
+        await asyncio.sleep(10)
+    finally:
+        print("fini")
+
+
+async def sauf_finally():
+    try:
+        return await asyncio.wait_for(serveur_finally(), 1)
+    except TimeoutError:
+        return "timeout"

@@ -38,3 +38,14 @@ async def sauf_base():
     await asyncio.sleep(1)
     tache.cancel()
     return await tache
+
+
+async def serveur_finally():
+    try:
+        await asyncio.sleep(10)
+    finally:
+        return "fini"  # <- swallowed-cancel  # noqa: B012
+
+
+async def sauf_finally():
+    return await asyncio.wait_for(serveur_finally(), 1)
