@@ -993,4 +993,4 @@ def _deadlock_message(where: Location, cause: str, labels: list[str]) -> str:
     who = f"la tâche {labels[0]}" if len(labels) == 1 else f"les tâches {_counted(labels)}"
     verb = "attend" if len(labels) == 1 else "attendent"
     cause_text = _DEADLOCK_CAUSES[cause]
-    return f"interblocage : {who} {verb} pour toujours à {_quoted(where)} : {cause_text}"
+    return f"{who} {verb} pour toujours à {_quoted(where)} : {cause_text}"
