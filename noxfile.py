@@ -46,8 +46,10 @@ def _grade(session: nox.Session, *args: str) -> None:
 
 @nox.session
 def grade(session: nox.Session) -> None:
-    """Corrige les exercices du dossier exercises/ et affiche la note."""
-    _grade(session, "--target", "exercises")
+    """Corrige les exercices du dossier exercises/ et affiche la note (ou une classe : -- --submissions)."""
+    # `--submissions DIR --csv FILE` grades a whole class instead of one folder.
+    chosen = any(arg.split("=")[0] in ("--target", "--submissions") for arg in session.posargs)
+    _grade(session, *([] if chosen else ["--target", "exercises"]))
 
 
 @nox.session
@@ -65,9 +67,10 @@ def solutions(session: nox.Session) -> None:
 @nox.session(python=PYTHONS)
 def tests(session: nox.Session) -> None:
     """Lance les tests du kit (pytest tests) sur chaque Python pris en charge présent ici."""
-    # The project's own dependencies are the test tools (pytest, hypothesis…).
-    session.install("-e", ".")
-    session.run("python", "-m", "pytest", "tests", *session.posargs)
+    # The project's own dependencies are the test tools (pytest, hypothesis…);
+    # the `test` extra adds parallel runs and the workflow linter.
+    session.install("-e", ".[test]")
+    session.run("python", "-m", "pytest", "-n", "2", "tests", *session.posargs)
 
 
 @nox.session

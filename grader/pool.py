@@ -26,12 +26,15 @@ class PoolBroken(Exception):
 class _Request:
     pid: int | None = None
     exit: int | None = None
+    broken: bool = False  # the server died before the child's end was known
     started: threading.Event = field(default_factory=threading.Event)
     ended: threading.Event = field(default_factory=threading.Event)
 
 
 def child_environment() -> dict[str, str]:
-    env = dict(os.environ)
+    # The CI runner's own channels (GITHUB_OUTPUT, GITHUB_ENV, …) are not the
+    # student's to write to: the grade is published by the grader alone.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "ACTIONS_", "INPUT_"))}
     # The grader's own package must be importable whatever the current folder is.
     package_root = str(Path(__file__).resolve().parent.parent)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
@@ -40,30 +43,39 @@ def child_environment() -> dict[str, str]:
     return env
 
 
-class ChildPool:
+class _Server:
+    """One running `grader.zygote` and the thread that reads its answers."""
+
     def __init__(self) -> None:
-        self._process = subprocess.Popen(
+        self.process = subprocess.Popen(
             [sys.executable, "-m", "grader.zygote"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             env=child_environment(),
         )
-        self._lock = threading.Lock()
-        self._requests: dict[int, _Request] = {}
-        self._next_id = 0
-        self._ready = threading.Event()
-        self._reader = threading.Thread(target=self._read, name="grader-pool", daemon=True)
-        self._reader.start()
+        self.requests: dict[int, _Request] = {}
+        self.dead = False  # set by the reader, under `lock`, once the server is gone
+        self.lock = threading.Lock()
+        self.ready = threading.Event()
+        self.reader = threading.Thread(target=self._read, name="grader-pool", daemon=True)
+        self.reader.start()
+
+    def alive(self) -> bool:
+        with self.lock:
+            if self.dead:
+                return False
+        return self.process.poll() is None
 
     def _read(self) -> None:
-        assert self._process.stdout is not None
-        for raw in self._process.stdout:
+        assert self.process.stdout is not None
+        for raw in self.process.stdout:
             message = json.loads(raw)
             if message.get("ready"):
-                self._ready.set()
+                self.ready.set()
                 continue
-            request = self._requests.get(int(message["id"]))
+            with self.lock:
+                request = self.requests.get(int(message["id"]))
             if request is None:
                 continue
             if "pid" in message:
@@ -72,56 +84,93 @@ class ChildPool:
             if "exit" in message:
                 request.exit = int(message["exit"])
                 request.ended.set()
-        # The server is gone: nobody will answer the requests still waiting.
-        self._ready.set()
-        with self._lock:
-            for request in self._requests.values():
+        # The server is gone (student code may kill its parent): nobody will
+        # answer the requests still waiting.
+        self.ready.set()
+        with self.lock:
+            self.dead = True
+            for request in self.requests.values():
+                request.broken = True
                 request.started.set()
                 request.ended.set()
 
-    def run(self, argv: list[str], workdir: Path, hard_limit: float) -> int | None:
-        """Run `python -m grader.child ARGV` as a fork; its exit status, or None if killed."""
-        self._ready.wait(60)
-        with self._lock:
-            if self._process.poll() is not None or self._process.stdin is None:
-                raise PoolBroken
-            self._next_id += 1
-            request_id = self._next_id
-            request = self._requests[request_id] = _Request()
-            line = json.dumps({"id": request_id, "argv": argv, "workdir": str(workdir)}) + "\n"
-            try:
-                self._process.stdin.write(line.encode())
-                self._process.stdin.flush()
-            except OSError as exc:
-                raise PoolBroken from exc
-        try:
-            request.started.wait()
-            if request.pid is None:
-                raise PoolBroken
-            if not request.ended.wait(hard_limit):
-                try:
-                    os.killpg(request.pid, signal.SIGKILL)  # the child leads its own session
-                except OSError:
-                    pass
-                request.ended.wait()
-                return None
-            return request.exit
-        finally:
-            with self._lock:
-                self._requests.pop(request_id, None)
-
     def close(self) -> None:
-        if self._process.stdin is not None:
+        if self.process.stdin is not None:
             try:
-                self._process.stdin.close()
+                self.process.stdin.close()
             except OSError:
                 pass
         try:
-            self._process.wait(timeout=10)
+            self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.wait()
-        self._reader.join(timeout=5)
+            self.process.kill()
+            self.process.wait()
+        self.reader.join(timeout=5)
+
+
+class ChildPool:
+    """Forks grading children from a warm server, restarting it if student code kills it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._next_id = 0
+        self._server = _Server()
+        self._retired: list[_Server] = []
+
+    def _live_server(self) -> _Server:
+        with self._lock:
+            if not self._server.alive():
+                self._retired.append(self._server)
+                self._server = _Server()
+            return self._server
+
+    def run(self, argv: list[str], workdir: Path, hard_limit: float) -> int | None:
+        """Run `python -m grader.child ARGV` as a fork; its exit status, or None if killed.
+
+        Raises PoolBroken when the server died before the child's end was
+        known: the caller runs the tests again rather than judge them.
+        """
+        server = self._live_server()
+        server.ready.wait(60)
+        with self._lock:
+            self._next_id += 1
+            request_id = self._next_id
+        request = _Request()
+        with server.lock:
+            if server.dead:
+                raise PoolBroken
+            server.requests[request_id] = request
+        line = json.dumps({"id": request_id, "argv": argv, "workdir": str(workdir)}) + "\n"
+        try:
+            assert server.process.stdin is not None
+            with server.lock:
+                server.process.stdin.write(line.encode())
+                server.process.stdin.flush()
+        except (OSError, ValueError) as exc:
+            raise PoolBroken from exc
+        try:
+            # The server answers at once; a minute of silence means it is lost.
+            if not request.started.wait(60) or request.pid is None:
+                raise PoolBroken
+            if not request.ended.wait(hard_limit):
+                _kill_group(request.pid)
+                if not request.ended.wait(60):
+                    raise PoolBroken
+                if not request.broken:
+                    return None
+            if request.broken:
+                _kill_group(request.pid)  # an orphan of the dead server
+                raise PoolBroken
+            return request.exit
+        finally:
+            with server.lock:
+                server.requests.pop(request_id, None)
+
+    def close(self) -> None:
+        with self._lock:
+            servers = [self._server, *self._retired]
+        for server in servers:
+            server.close()
 
     def __enter__(self) -> ChildPool:
         return self
@@ -133,6 +182,13 @@ class ChildPool:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _kill_group(pid: int) -> None:
+    try:
+        os.killpg(pid, signal.SIGKILL)  # the child leads its own session
+    except OSError:
+        pass
 
 
 def fork_server_available() -> bool:

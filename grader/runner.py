@@ -43,6 +43,11 @@ _START_GRACE = 20.0
 _FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+) in (?P<func>\S+)')
 
 
+# What `_run_child` answers when the fork server died under the child: the
+# tests it was running are run again (it may be another copy's doing).
+SERVER_LOST = -1000
+
+
 class UsageError(Exception):
     """A problem with what was asked (no such folder, unknown exercise): exit status 2."""
 
@@ -157,7 +162,7 @@ def _run_child(
         try:
             return results, watchdog, pool.run(command[3:], workdir, hard_limit)
         except PoolBroken:
-            pass
+            return results, watchdog, SERVER_LOST
     code = _run_subprocess(command, workdir, hard_limit)
     return results, watchdog, code
 
@@ -219,9 +224,10 @@ def grade_exercise(
 
     events = _Events()
     verdicts: dict[str, tuple[Status, str]] = {}
+    lost: dict[str, int] = {}
     with tempfile.TemporaryDirectory(prefix=f"grader-{exercise.id}-") as tmp:
         workdir = Path(tmp)
-        for attempt in range(len(tests) + 1):
+        for attempt in range(2 * len(tests) + 2):
             remaining = ids - set(events.outcomes) - set(verdicts)
             if not remaining:
                 break
@@ -235,6 +241,19 @@ def grade_exercise(
             new_starts = events.started[started_before:]
             unfinished = [t for t in new_starts if t not in events.outcomes and t in ids]
             dump = watchdog_file.read_text(errors="replace") if watchdog_file.exists() else ""
+            if code == SERVER_LOST:
+                # Once may be bad luck (another copy killed the shared server);
+                # twice in the same test is that test's own doing.
+                for test_id in unfinished:
+                    lost[test_id] = lost.get(test_id, 0) + 1
+                    if lost[test_id] >= 2:
+                        verdicts[test_id] = (
+                            Status.ERROR,
+                            "le programme a arrêté le processus du correcteur pendant ce test "
+                            "(os.kill sur son processus parent ?) ; une fonction doit seulement "
+                            "renvoyer son résultat",
+                        )
+                continue
             for test_id in unfinished:
                 if dump.strip() or code is None:
                     message, diagnostic = _endless_loop_message(dump, target, time_limit)

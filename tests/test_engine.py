@@ -48,6 +48,7 @@ CASES = {
     "os_exit_at_import": (Status.ERROR, ["os._exit(0)", "import"], 0),
     "os_exit_in_coroutine": (Status.ERROR, ["os._exit(0)", "exo.py, ligne 5"], 10),
     "crash": (Status.ERROR, ["arrêté brutalement"], 10),
+    "kill_parent": (Status.ERROR, ["arrêté le processus du correcteur"], 10),
     "patched_sleep": (Status.ERROR, ["asyncio.sleep"], 0),
     "flood": (Status.FAILED, ["travail(2) a renvoyé 0"], 10),
 }

@@ -1,0 +1,1 @@
+"""Auto-grader for the asyncio exercises: `python -m grader --target DIR`."""
