@@ -64,7 +64,7 @@ REAL_POLL = 0.05
 
 # A loop that runs this many iterations without time moving is spinning
 # (`while True: await asyncio.sleep(0)`).
-MAX_SPINS = 200_000
+MAX_SPINS = 50_000
 
 # Default virtual-time budget of one run: far above any exercise (a few
 # seconds), far below what a polling livelock reaches in a fraction of a real

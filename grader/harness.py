@@ -34,6 +34,9 @@ from grader.clock import (
 # small enough that a flood of output costs neither memory nor time.
 MAX_OUTPUT_CHARS = 200_000
 
+# Virtual seconds granted to cancel what a run left behind.
+CLEANUP_BUDGET = 30.0
+
 
 class OsExitCalled(SystemExit):
     """What `os._exit` raises in the grading child, instead of killing it silently."""
@@ -268,8 +271,9 @@ def run(fn: Callable[..., Any], *args: Any, budget: float = DEFAULT_BUDGET, **kw
         with clock.budget(budget):
             try:
                 value = fn(*args, **kwargs)
+                ended = clock.now
                 if inspect.isawaitable(value):
-                    value = _run_awaitable(value, clock, pending)
+                    value, ended = _run_awaitable(value, clock, pending)
             except VirtualTimeError:
                 raise
             except (Exception, SystemExit) as exc:  # noqa: BLE001 - every student failure is reported
@@ -282,7 +286,7 @@ def run(fn: Callable[..., Any], *args: Any, budget: float = DEFAULT_BUDGET, **kw
         raise tampering_error(changed, call)
     return Execution(
         value=value,
-        elapsed=round(clock.now - t0, 6),
+        elapsed=round(ended - t0, 6),
         t0=t0,
         lines=output.lines,
         pending=pending,
@@ -291,7 +295,10 @@ def run(fn: Callable[..., Any], *args: Any, budget: float = DEFAULT_BUDGET, **kw
     )
 
 
-def _run_awaitable(awaitable: Awaitable[Any], clock: VirtualClock, pending: list[str]) -> Any:
+def _run_awaitable(
+    awaitable: Awaitable[Any], clock: VirtualClock, pending: list[str]
+) -> tuple[Any, float]:
+    """Run to completion on a fresh virtual loop; the value and the virtual time it came."""
     loop: VirtualEventLoop = clock.new_event_loop()
 
     async def main() -> Any:
@@ -308,9 +315,13 @@ def _run_awaitable(awaitable: Awaitable[Any], clock: VirtualClock, pending: list
                 if other is not task and not other.done():
                     where = task_location(other, clock.is_user_file)
                     pending.append(f"{other.get_name()} ({where})" if where else other.get_name())
-        return value
+        # The run ends here; cleaning up what the student left behind is not
+        # part of its duration, and gets a small budget of its own (a task that
+        # refuses to be cancelled must not run to the whole run's budget).
+        return value, clock.now
     finally:
-        _close(loop)
+        with clock.budget(CLEANUP_BUDGET):
+            _close(loop)
 
 
 def _close(loop: VirtualEventLoop) -> None:

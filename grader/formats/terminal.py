@@ -49,11 +49,14 @@ STATUS_STYLES: Mapping[Status, str] = MappingProxyType(
 # A kind missing here is shown as it is rather than hidden.
 DIAGNOSTIC_LABELS: Mapping[str, str] = MappingProxyType(
     {
-        "blocking-call": "appel bloquant",
-        "deadlock": "blocage : toutes les tâches s'attendent",
-        "never-awaited": "coroutine jamais attendue",
-        "pending-task": "tâche encore en cours à la fin",
+        "blocking-call": "attente bloquante",
+        "blocking-io": "entrée-sortie bloquante",
         "cpu-bound": "calcul qui monopolise l'event loop",
+        "never-awaited": "coroutine jamais attendue",
+        "lost-task": "tâche perdue",
+        "swallowed-cancel": "annulation avalée",
+        "deadlock": "blocage : toutes les tâches s'attendent",
+        "endless-loop": "boucle sans fin",
     }
 )
 
