@@ -46,7 +46,7 @@ def _grade(session: nox.Session, *args: str) -> None:
 
 @nox.session
 def grade(session: nox.Session) -> None:
-    """Corrige les exercices du dossier exercises/ et affiche la note (ou une classe : -- --submissions)."""
+    """Corrige le dossier exercises/ (ou toute une classe : -- --submissions DIR --csv F)."""
     # `--submissions DIR --csv FILE` grades a whole class instead of one folder.
     chosen = any(arg.split("=")[0] in ("--target", "--submissions") for arg in session.posargs)
     _grade(session, *([] if chosen else ["--target", "exercises"]))

@@ -20,8 +20,8 @@ from grader.harness import OsExitCalled
 SUITES = Path(__file__).with_name("suites")
 
 
-def _forbid_os_exit(code: int = 0) -> NoReturn:
-    raise OsExitCalled(code)
+def _forbid_os_exit(status: int) -> NoReturn:
+    raise OsExitCalled(status)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -51,18 +51,33 @@ def main(argv: list[str] | None = None) -> int:
     code = pytest.main(
         [
             *(str(f) for f in files if f.is_file()),
-            "-c", str(SUITES / "pytest.ini"),
-            "--rootdir", str(suites),
-            "-p", "grader.plugin",
-            "-p", "no:cacheprovider",
-            "-p", "no:randomly",
-            "-q", "-s", "--assert=plain", "--no-header", "-o", "console_output_style=classic",
+            "-c",
+            str(SUITES / "pytest.ini"),
+            "--rootdir",
+            str(suites),
+            "-p",
+            "grader.plugin",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:randomly",
+            "-q",
+            "-s",
+            "--assert=plain",
+            "--no-header",
+            "-o",
+            "console_output_style=classic",
             "--import-mode=importlib",
-            "--grader-target", args.target,
-            "--grader-results", args.results,
-            "--grader-watchdog", args.watchdog,
-            "--grader-time-limit", str(args.time_limit),
-            "--grader-skip", args.skip,
+            "--grader-target",
+            args.target,
+            "--grader-results",
+            args.results,
+            "--grader-watchdog",
+            args.watchdog,
+            "--grader-time-limit",
+            str(args.time_limit),
+            "--grader-skip",
+            args.skip,
         ]
     )
     sys.stdout.flush()

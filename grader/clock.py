@@ -124,7 +124,9 @@ class DeadlockError(VirtualTimeError):
 
     def describe(self) -> str:
         if not self.tasks:
-            return "interblocage : plus rien ne peut se produire (aucune tâche prête, aucun minuteur)"
+            return (
+                "interblocage : plus rien ne peut se produire (aucune tâche prête, aucun minuteur)"
+            )
         parts = []
         for task in self.tasks:
             where = f" à {task.where}" if task.where else ""
@@ -334,7 +336,8 @@ class VirtualClock:
             sorted(
                 label
                 for t in asyncio.all_tasks(loop)
-                if t is not current and not t.done()
+                if t is not current
+                and not t.done()
                 and (label := task_label(t, self.is_user_file)) is not None
             )
         )
@@ -539,7 +542,9 @@ class VirtualEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,valid-ty
         return [StuckTask(t.get_name(), task_location(t, self._clock.is_user_file)) for t in tasks]
 
     # -- real work in flight -------------------------------------------------------
-    def run_in_executor(self, executor: Any, func: Callable[..., Any], *args: Any) -> asyncio.Future[Any]:
+    def run_in_executor(
+        self, executor: Any, func: Callable[..., Any], *args: Any
+    ) -> asyncio.Future[Any]:
         future = super().run_in_executor(executor, func, *args)
         self._jobs += 1
 
@@ -631,13 +636,13 @@ class TimeMachine:
         self._freezer = freezegun.freeze_time(EPOCH, ignore=_FREEZEGUN_IGNORE)
         self._factory = self._freezer.start()
         self._real_sleep = time.sleep
-        time.sleep = self._sleep
+        time.sleep = self._sleep  # type: ignore[assignment]
         self._saved_policy = asyncio.get_event_loop_policy()
         asyncio.set_event_loop_policy(VirtualEventLoopPolicy(self))
 
     def stop(self) -> None:
         asyncio.set_event_loop_policy(self._saved_policy)
-        time.sleep = self._real_sleep
+        time.sleep = self._real_sleep  # type: ignore[assignment]
         if self._freezer is not None:
             self._freezer.stop()
             self._freezer = None

@@ -85,9 +85,23 @@ _ORIGIN_DEPTH = 1
 # (asyncio's own sockets, the grader, an import), not by the student.
 _MACHINERY = frozenset(
     {
-        "asyncio", "grader", "concurrent", "threading", "selectors", "importlib", "logging",
-        "warnings", "linecache", "traceback", "tokenize", "inspect", "_pytest", "pytest",
-        "pluggy", "freezegun", "hypothesis",
+        "asyncio",
+        "grader",
+        "concurrent",
+        "threading",
+        "selectors",
+        "importlib",
+        "logging",
+        "warnings",
+        "linecache",
+        "traceback",
+        "tokenize",
+        "inspect",
+        "_pytest",
+        "pytest",
+        "pluggy",
+        "freezegun",
+        "hypothesis",
     }
 )
 
@@ -110,15 +124,28 @@ def _io_functions() -> list[_IoFunction]:
     sock = [
         _IoFunction(socket.socket, name, f"socket.{name}", "réseau", socket_method=True)
         for name in (
-            "connect", "connect_ex", "accept", "recv", "recv_into", "recvfrom",
-            "recvfrom_into", "send", "sendall", "sendto", "sendfile",
+            "connect",
+            "connect_ex",
+            "accept",
+            "recv",
+            "recv_into",
+            "recvfrom",
+            "recvfrom_into",
+            "send",
+            "sendall",
+            "sendto",
+            "sendfile",
         )
     ]
     names = [
         _IoFunction(socket, name, f"socket.{name}", "réseau")
         for name in (
-            "create_connection", "getaddrinfo", "gethostbyname", "gethostbyname_ex",
-            "gethostbyaddr", "getnameinfo",
+            "create_connection",
+            "getaddrinfo",
+            "gethostbyname",
+            "gethostbyname_ex",
+            "gethostbyaddr",
+            "getnameinfo",
         )
     ]
     processes = [
@@ -660,8 +687,7 @@ class Monitor:
             )
         elif isinstance(handler, ast.Return):
             what = (
-                "sort d'un bloc finally et y perd l'annulation de la tâche "
-                "(asyncio.CancelledError)"
+                "sort d'un bloc finally et y perd l'annulation de la tâche (asyncio.CancelledError)"
             )
             fix = "Ne quittez pas un bloc finally par return"
         else:
@@ -925,8 +951,10 @@ def _catcher(path: list[ast.AST], scoped: bool) -> ast.AST | object | None:
             for item in node.items:
                 name = _final_name(item.context_expr)
                 call = item.context_expr
-                if name == "suppress" and isinstance(call, ast.Call) and any(
-                    _catches_cancel(arg) for arg in call.args
+                if (
+                    name == "suppress"
+                    and isinstance(call, ast.Call)
+                    and any(_catches_cancel(arg) for arg in call.args)
                 ):
                     return node
                 if scoped and name in ("timeout", "timeout_at", "TaskGroup"):
@@ -953,7 +981,11 @@ def _wait_cause(below: types.FrameType | None, task: asyncio.Task[Any]) -> str:
     if qualname == "Event.wait":
         return "event"
     if qualname.split(".")[-1] in ("acquire", "wait", "wait_for") and qualname.split(".")[0] in (
-        "Lock", "Semaphore", "BoundedSemaphore", "Condition", "Barrier",
+        "Lock",
+        "Semaphore",
+        "BoundedSemaphore",
+        "Condition",
+        "Barrier",
     ):
         return "verrou"
     if qualname == "sleep":

@@ -116,8 +116,16 @@ class _TimedOutput(io.TextIOBase):
 
 # Modules whose attributes student code must not rebind: the tools it is graded
 # on, the time functions the clock controls, and the grader itself.
-_GUARDED = ("asyncio", "time", "datetime", "grader.harness", "grader.plugin", "grader.clock",
-            "grader.results", "grader.diagnostics")
+_GUARDED = (
+    "asyncio",
+    "time",
+    "datetime",
+    "grader.harness",
+    "grader.plugin",
+    "grader.clock",
+    "grader.results",
+    "grader.diagnostics",
+)
 
 
 @dataclass
@@ -252,7 +260,9 @@ def require(module: Any, name: str, *, coroutine: bool) -> Callable[..., Any]:
     return fn  # type: ignore[no-any-return]
 
 
-def run(fn: Callable[..., Any], *args: Any, budget: float = DEFAULT_BUDGET, **kwargs: Any) -> Execution:
+def run(
+    fn: Callable[..., Any], *args: Any, budget: float = DEFAULT_BUDGET, **kwargs: Any
+) -> Execution:
     """Call the student's `fn` on the virtual clock; run the coroutine it returns, if any.
 
     Raises StudentError when the student's code raises, and lets the clock's
@@ -264,7 +274,7 @@ def run(fn: Callable[..., Any], *args: Any, budget: float = DEFAULT_BUDGET, **kw
     output = _TimedOutput(clock, t0)
     pending: list[str] = []
     saved_stdout: TextIO = sys.stdout
-    sys.stdout = output  # type: ignore[assignment]
+    sys.stdout = output
     blocking_before = len(clock.blocking)
     guard = Guard.take()
     try:
@@ -276,7 +286,7 @@ def run(fn: Callable[..., Any], *args: Any, budget: float = DEFAULT_BUDGET, **kw
                     value, ended = _run_awaitable(value, clock, pending)
             except VirtualTimeError:
                 raise
-            except (Exception, SystemExit) as exc:  # noqa: BLE001 - every student failure is reported
+            except (Exception, SystemExit) as exc:
                 raise explain_exception(call, exc, clock) from exc
     finally:
         sys.stdout = saved_stdout
@@ -334,7 +344,7 @@ def _close(loop: VirtualEventLoop) -> None:
             loop.run_until_complete(asyncio.gather(*leftovers, return_exceptions=True))
         loop.run_until_complete(loop.shutdown_asyncgens())
         loop.run_until_complete(loop.shutdown_default_executor())
-    except (Exception, VirtualTimeError):  # noqa: BLE001 - a task that refuses to die is already reported
+    except (Exception, VirtualTimeError):
         pass
     finally:
         asyncio.set_event_loop(None)

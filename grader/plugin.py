@@ -2,7 +2,8 @@
 
 Loaded in the grading child (`python -m grader.child`) and usable by hand:
 
-    python -m pytest -p grader.plugin --grader-target solutions grader/suites/public/test_ex2_telechargeur.py
+    python -m pytest -p grader.plugin --grader-target solutions \
+        grader/suites/public/test_ex2_telechargeur.py
 
 Each test gets a fresh virtual clock and a fresh import of the student's module.
 Outcomes are built from pytest's report objects into `Outcome` records and, in
@@ -37,6 +38,7 @@ from grader.clock import (
 from grader.diagnostics import Monitor
 from grader.harness import Guard, StudentError, explain_exception, tampering_error
 from grader.results import Diagnostic, Status
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -123,7 +125,7 @@ def _no_local_constants() -> None:
     except ImportError:  # pragma: no cover - older hypothesis: nothing to switch off
         return
     if hasattr(providers, "_get_local_constants") and hasattr(providers, "Constants"):
-        empty = providers.Constants()
+        empty = providers.Constants()  # type: ignore[attr-defined]
         providers._get_local_constants = lambda: empty
 
 
@@ -140,10 +142,10 @@ def pytest_configure(config: pytest.Config) -> None:
     state = GraderState(
         target=target,
         machine=TimeMachine(is_user_file=is_user_file),
-        sink=open(results, "a", encoding="utf-8") if results else None,  # noqa: SIM115
+        sink=open(results, "a", encoding="utf-8") if results else None,
         skip=frozenset(s for s in config.getoption("--grader-skip").split(",") if s),
         time_limit=config.getoption("--grader-time-limit"),
-        watchdog=open(watchdog, "w", encoding="utf-8") if watchdog else None,  # noqa: SIM115
+        watchdog=open(watchdog, "w", encoding="utf-8") if watchdog else None,
     )
     config.stash[STATE] = state
     sys.dont_write_bytecode = True  # never leave caches in the student's folder
@@ -180,7 +182,9 @@ def _exercise_of(item: pytest.Item) -> str:
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None, object, object]:
+def pytest_runtest_protocol(
+    item: pytest.Item, nextitem: pytest.Item | None
+) -> Generator[None, object, object]:
     state = item.config.stash[STATE]
     state.emit({"event": "start", "test": _test_id(item)})
     if state.time_limit > 0 and state.watchdog is not None:
@@ -242,7 +246,7 @@ def load_student_module(target: Path, name: str, clock: VirtualClock) -> ModuleT
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     saved = sys.stdout
-    sys.stdout = _Discard()  # type: ignore[assignment]
+    sys.stdout = _Discard()
     guard = Guard.take()
     try:
         with clock.budget():
@@ -253,15 +257,18 @@ def load_student_module(target: Path, name: str, clock: VirtualClock) -> ModuleT
         code = (exc.text or "").strip()
         detail = f" : {code}" if code else ""
         raise StudentError(
-            f"erreur de syntaxe dans {where}{detail} ({exc.msg}) ; le module ne peut pas être importé"
+            f"erreur de syntaxe dans {where}{detail} ({exc.msg}) ; "
+            "le module ne peut pas être importé"
         ) from exc
     except VirtualTimeError:
         sys.modules.pop(name, None)
         raise
-    except (Exception, SystemExit) as exc:  # noqa: BLE001 - the import itself is student code
+    except (Exception, SystemExit) as exc:
         sys.modules.pop(name, None)
         error = explain_exception(f"l'import de {name}.py", exc, clock)
-        raise StudentError(error.message + " ; le module ne peut pas être importé", error.where) from exc
+        raise StudentError(
+            error.message + " ; le module ne peut pas être importé", error.where
+        ) from exc
     finally:
         sys.stdout = saved
         changed = guard.restore()

@@ -34,7 +34,9 @@ class _Request:
 def child_environment() -> dict[str, str]:
     # The CI runner's own channels (GITHUB_OUTPUT, GITHUB_ENV, …) are not the
     # student's to write to: the grade is published by the grader alone.
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "ACTIONS_", "INPUT_"))}
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "ACTIONS_", "INPUT_"))
+    }
     # The grader's own package must be importable whatever the current folder is.
     package_root = str(Path(__file__).resolve().parent.parent)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)

@@ -146,13 +146,20 @@ def _run_child(
         sys.executable,
         "-m",
         "grader.child",
-        "--target", str(target),
-        "--exercise", exercise.id,
-        "--results", str(results),
-        "--watchdog", str(watchdog),
-        "--time-limit", str(time_limit),
-        "--skip", ",".join(sorted(skip)),
-        "--suites", str(suites),
+        "--target",
+        str(target),
+        "--exercise",
+        exercise.id,
+        "--results",
+        str(results),
+        "--watchdog",
+        str(watchdog),
+        "--time-limit",
+        str(time_limit),
+        "--skip",
+        ",".join(sorted(skip)),
+        "--suites",
+        str(suites),
     ]
     if public_only:
         command.append("--public-only")
@@ -195,9 +202,7 @@ def _kill(process: subprocess.Popen[bytes]) -> None:
 def _tests_to_run(exercise: ExerciseSpec, public_only: bool, suites: Path) -> list[TestSpec]:
     hidden_file = exercise.suite_file(True, suites)
     return [
-        t
-        for t in exercise.tests
-        if not t.hidden or (not public_only and hidden_file.is_file())
+        t for t in exercise.tests if not t.hidden or (not public_only and hidden_file.is_file())
     ]
 
 
@@ -233,7 +238,16 @@ def grade_exercise(
                 break
             skip = set(events.outcomes) | set(verdicts)
             results_file, watchdog_file, code = _run_child(
-                target, exercise, skip, workdir, attempt, time_limit, public_only, len(remaining), suites, pool
+                target,
+                exercise,
+                skip,
+                workdir,
+                attempt,
+                time_limit,
+                public_only,
+                len(remaining),
+                suites,
+                pool,
             )
             before = set(events.outcomes)
             started_before = len(events.started)
@@ -283,13 +297,13 @@ def grade_exercise(
         if spec.id in events.outcomes:
             event = events.outcomes[spec.id]
             status = Status(str(event["status"]))
-            virtual += float(event.get("virtual", 0.0))  # type: ignore[arg-type]
-            results_list.append(
-                _result(spec, status, str(event.get("message", "")), float(event.get("duration", 0.0)))  # type: ignore[arg-type]
-            )
+            virtual += _number(event.get("virtual"))
+            message = str(event.get("message", ""))
+            results_list.append(_result(spec, status, message, _number(event.get("duration"))))
         else:
             status, message = verdicts.get(
-                spec.id, (Status.ERROR, "ce test n'a pas été exécuté (erreur interne du correcteur)")
+                spec.id,
+                (Status.ERROR, "ce test n'a pas été exécuté (erreur interne du correcteur)"),
             )
             results_list.append(_result(spec, status, message))
     result = ExerciseResult(
@@ -300,6 +314,10 @@ def grade_exercise(
         explanation=events.explanation,
     )
     return result, {"real": time.perf_counter() - started_at, "virtual": virtual}
+
+
+def _number(value: object) -> float:
+    return float(value) if isinstance(value, int | float) else 0.0
 
 
 def _result(spec: TestSpec, status: Status, message: str, duration: float = 0.0) -> TestResult:
@@ -360,8 +378,14 @@ def grade(
     if pool is None and fork_server_available():
         with ChildPool() as own_pool:
             return grade(
-                target, only, jobs=jobs, public_only=public_only, time_limit=time_limit,
-                catalogue=catalogue, suites=suites, pool=own_pool,
+                target,
+                only,
+                jobs=jobs,
+                public_only=public_only,
+                time_limit=time_limit,
+                catalogue=catalogue,
+                suites=suites,
+                pool=own_pool,
             )
     catalogue = catalogue or load_catalogue()
     target = target.resolve()
@@ -372,7 +396,11 @@ def grade(
         graded = list(
             executor.map(
                 lambda e: grade_exercise(
-                    target, e, time_limit=time_limit, public_only=public_only, suites=suites,
+                    target,
+                    e,
+                    time_limit=time_limit,
+                    public_only=public_only,
+                    suites=suites,
                     pool=pool,
                 ),
                 chosen,

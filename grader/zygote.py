@@ -21,16 +21,15 @@ import json
 import os
 import select
 import signal
-import sys
 
 
 def _warm() -> None:
     import freezegun
-    import hypothesis  # noqa: F401
+    import hypothesis
     import hypothesis.strategies  # noqa: F401
     import pytest  # noqa: F401
 
-    import grader.child  # noqa: F401
+    import grader.child
     import grader.plugin  # noqa: F401
 
     # freezegun remembers which loaded modules hold time functions; a child's
@@ -110,4 +109,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -20,7 +20,8 @@ def _test_functions(path: Path) -> list[str]:
     return [
         node.name.removeprefix("test_")
         for node in tree.body
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name.startswith("test_")
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.name.startswith("test_")
     ]
 
 

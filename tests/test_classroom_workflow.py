@@ -299,8 +299,14 @@ def test_workflow_passes_a_github_actions_linter() -> None:
     if zizmor is None:
         pytest.skip("zizmor n'est pas installé (extra `test` du kit) : workflow non vérifié")
     done = subprocess.run(
-        [zizmor, "--offline", "--no-progress", "--config", str(Path(__file__).with_name("zizmor.yml")),
-         str(WORKFLOW)],
+        [
+            zizmor,
+            "--offline",
+            "--no-progress",
+            "--config",
+            str(Path(__file__).with_name("zizmor.yml")),
+            str(WORKFLOW),
+        ],
         capture_output=True,
         text=True,
         check=False,

@@ -61,7 +61,9 @@ def test_sleep_takes_exactly_its_virtual_time(clock: VirtualClock) -> None:
     assert run(clock, main()) == 1_000_003.0
 
 
-def test_equal_deadlines_fire_in_scheduling_order_on_a_microsecond_grid(clock: VirtualClock) -> None:
+def test_equal_deadlines_fire_in_scheduling_order_on_a_microsecond_grid(
+    clock: VirtualClock,
+) -> None:
     order: list[int] = []
 
     async def main() -> float:
@@ -109,7 +111,10 @@ def test_blocking_sleep_holds_every_task_and_is_recorded(clock: VirtualClock) ->
     assert seen == [2.0]  # the ticker was due at 1.0 but could not run
     [call] = clock.blocking
     assert call.duration == 2 and call.held == ("ticker",)
-    assert call.where is not None and call.where.code == "time.sleep(2)  # the mistake: holds the loop for 2 s"
+    assert (
+        call.where is not None
+        and call.where.code == "time.sleep(2)  # the mistake: holds the loop for 2 s"
+    )
 
 
 def test_synchronous_sleeps_add_up(clock: VirtualClock) -> None:

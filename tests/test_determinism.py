@@ -45,7 +45,8 @@ def partial_submission(tmp_path: Path) -> Path:
 @pytest.fixture
 def busy_cores() -> Iterator[None]:
     hogs = [
-        subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(os.cpu_count() or 2)
+        subprocess.Popen([sys.executable, "-c", "while True: pass"])
+        for _ in range(os.cpu_count() or 2)
     ]
     try:
         yield

@@ -130,8 +130,6 @@ def test_correct_code_is_named_nowhere(grade_folder: Callable[[str], Report]) ->
     assert all(t.status is Status.PASSED for e in report.exercises for t in e.tests)
 
 
-def test_same_code_same_diagnostics(
-    fautes: Report, grade_folder: Callable[[str], Report]
-) -> None:
+def test_same_code_same_diagnostics(fautes: Report, grade_folder: Callable[[str], Report]) -> None:
     again = grade_folder("fautes")
     assert [e.diagnostics for e in again.exercises] == [e.diagnostics for e in fautes.exercises]

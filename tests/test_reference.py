@@ -13,7 +13,10 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_solutions_get_100() -> None:
     report = grade(ROOT / "solutions")
     failing = {
-        f"{e.id}/{t.id}": t.message for e in report.exercises for t in e.tests if t.status is not Status.PASSED
+        f"{e.id}/{t.id}": t.message
+        for e in report.exercises
+        for t in e.tests
+        if t.status is not Status.PASSED
     }
     assert not failing
     assert (report.score, report.max_score) == (100.0, 100.0)

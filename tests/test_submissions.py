@@ -48,7 +48,9 @@ def test_case(exercise: str, name: str, spec: dict[str, Any]) -> None:
         assert by_id[test_id].status is not Status.PASSED, f"{name} should fail {test_id}"
         assert by_id[test_id].message, f"{test_id} fails without a message"
     for test_id in spec.get("passes", []):
-        assert by_id[test_id].status is Status.PASSED, f"{name} should pass {test_id}: {by_id[test_id].message}"
+        assert by_id[test_id].status is Status.PASSED, (
+            f"{name} should pass {test_id}: {by_id[test_id].message}"
+        )
     if spec.get("fails"):
         # A plausible mistake costs some points, not all: the rest still counts.
         assert result.score > 0, f"{name} gets no point at all: is the mistake too broad?"

@@ -4,7 +4,9 @@ from grader.harness import require, run
 def test_ensemble(student):
     ensemble = require(student, "ensemble", coroutine=True)
     ex = run(ensemble, [1.0, 3.0, 2.0])
-    assert ex.elapsed == 3.0, f"ensemble([1.0, 3.0, 2.0]) a duré {ex.elapsed:.2f} s ; attendu 3.00 s"
+    assert ex.elapsed == 3.0, (
+        f"ensemble([1.0, 3.0, 2.0]) a duré {ex.elapsed:.2f} s ; attendu 3.00 s"
+    )
 
 
 def test_double(student):
