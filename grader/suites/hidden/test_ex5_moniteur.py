@@ -25,7 +25,25 @@ TOLERANCE = 0.005
 
 Services = list[dict[str, Any]]
 
-NOMS = st.from_regex(r"[a-z]{2,7}( [a-z]{2,6})?", fullmatch=True)
+# Names unlike those of SERVICES, drawn from words (cheap to generate, unlike a regex).
+_MOTS = [
+    "annuaire",
+    "paiement",
+    "stockage",
+    "recherche",
+    "factures",
+    "messagerie",
+    "profil",
+    "images",
+    "journal",
+    "agenda",
+    "panier",
+    "file",
+]
+_SUFFIXES = ["", " v2", " secours", " interne", " europe"]
+NOMS = st.builds(
+    lambda mot, suffixe: mot + suffixe, st.sampled_from(_MOTS), st.sampled_from(_SUFFIXES)
+)
 MESSAGES = st.sampled_from(
     ["connexion refusée", "hôte inconnu", "certificat expiré", "réponse invalide", "port fermé"]
 )
