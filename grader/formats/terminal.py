@@ -49,7 +49,7 @@ STATUS_STYLES: Mapping[Status, str] = MappingProxyType(
 # A kind missing here is shown as it is rather than hidden.
 DIAGNOSTIC_LABELS: Mapping[str, str] = MappingProxyType(
     {
-        "blocking-call": "attente bloquante",
+        "blocking-call": "appel bloquant",
         "blocking-io": "entrée-sortie bloquante",
         "cpu-bound": "calcul qui monopolise l'event loop",
         "never-awaited": "coroutine jamais attendue",
