@@ -19,6 +19,19 @@ from grader.harness import OsExitCalled
 
 SUITES = Path(__file__).with_name("suites")
 
+PLUGINS = (
+    *("-p", "grader.plugin"),
+    *("-p", "_hypothesis_pytestplugin"),
+    # pytest's own plugins that a grading run never needs; the last two force
+    # full garbage collections at exit.
+    *("-p", "no:cacheprovider"),
+    *("-p", "no:doctest"),
+    *("-p", "no:junitxml"),
+    *("-p", "no:pastebin"),
+    *("-p", "no:unraisableexception"),
+    *("-p", "no:threadexception"),
+)
+
 
 def _forbid_os_exit(status: int) -> NoReturn:
     raise OsExitCalled(status)
@@ -48,6 +61,11 @@ def main(argv: list[str] | None = None) -> int:
 
     import pytest  # after the patch: nothing of the student's runs before this point
 
+    # Only the plugins the suites use, named here: installed plugins found by
+    # entry point would cost every child their start-up, and could change a
+    # verdict from one machine to the next.
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+
     code = pytest.main(
         [
             *(str(f) for f in files if f.is_file()),
@@ -55,12 +73,7 @@ def main(argv: list[str] | None = None) -> int:
             str(SUITES / "pytest.ini"),
             "--rootdir",
             str(suites),
-            "-p",
-            "grader.plugin",
-            "-p",
-            "no:cacheprovider",
-            "-p",
-            "no:randomly",
+            *PLUGINS,
             "-q",
             "-s",
             "--assert=plain",

@@ -59,6 +59,21 @@ class _Events:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     explanation: str | None = None
 
+    def add_diagnostic(self, diagnostic: Diagnostic) -> None:
+        # Once per mistake and place, whatever the wording.
+        key = (diagnostic.kind, diagnostic.file, diagnostic.line)
+        if all((d.kind, d.file, d.line) != key for d in self.diagnostics):
+            self.diagnostics.append(diagnostic)
+
+    def merge(self, other: _Events) -> None:
+        self.started.extend(other.started)
+        for test_id, outcome in other.outcomes.items():
+            self.outcomes.setdefault(test_id, outcome)
+        for diagnostic in other.diagnostics:
+            self.add_diagnostic(diagnostic)
+        if self.explanation is None:
+            self.explanation = other.explanation
+
 
 def _read_events(path: Path, into: _Events) -> None:
     try:
@@ -76,10 +91,7 @@ def _read_events(path: Path, into: _Events) -> None:
         elif kind == "result":
             into.outcomes.setdefault(str(event["test"]), event)
         elif kind == "diagnostic":
-            diagnostic = Diagnostic.from_dict(event)
-            key = (diagnostic.kind, diagnostic.file, diagnostic.line)
-            if all((d.kind, d.file, d.line) != key for d in into.diagnostics):
-                into.diagnostics.append(diagnostic)
+            into.add_diagnostic(Diagnostic.from_dict(event))
         elif kind == "explanation" and into.explanation is None:
             into.explanation = str(event.get("text", ""))
 
@@ -230,13 +242,16 @@ def grade_exercise(
     events = _Events()
     verdicts: dict[str, tuple[Status, str]] = {}
     lost: dict[str, int] = {}
+    isolate = False  # one test per child, once student code has killed the fork server
+    order = [t.id for t in tests]
     with tempfile.TemporaryDirectory(prefix=f"grader-{exercise.id}-") as tmp:
         workdir = Path(tmp)
-        for attempt in range(2 * len(tests) + 2):
-            remaining = ids - set(events.outcomes) - set(verdicts)
+        for attempt in range(3 * len(tests) + 3):
+            remaining = [t for t in order if t not in events.outcomes and t not in verdicts]
             if not remaining:
                 break
-            skip = set(events.outcomes) | set(verdicts)
+            batch = remaining[:1] if isolate else remaining
+            skip = ids - set(batch)
             results_file, watchdog_file, code = _run_child(
                 target,
                 exercise,
@@ -245,43 +260,46 @@ def grade_exercise(
                 attempt,
                 time_limit,
                 public_only,
-                len(remaining),
+                len(batch),
                 suites,
                 pool,
             )
-            before = set(events.outcomes)
-            started_before = len(events.started)
-            _read_events(results_file, events)
-            new_starts = events.started[started_before:]
-            unfinished = [t for t in new_starts if t not in events.outcomes and t in ids]
-            dump = watchdog_file.read_text(errors="replace") if watchdog_file.exists() else ""
             if code == SERVER_LOST:
-                # Once may be bad luck (another copy killed the shared server);
-                # twice in the same test is that test's own doing.
-                for test_id in unfinished:
-                    lost[test_id] = lost.get(test_id, 0) + 1
-                    if lost[test_id] >= 2:
-                        verdicts[test_id] = (
+                # The child was orphaned and may have run on for a while: nothing
+                # it wrote counts. Which test did it is only known when tests run
+                # one by one; once may be bad luck (another copy killed the shared
+                # server), twice is that test's own doing.
+                if isolate:
+                    lost[batch[0]] = lost.get(batch[0], 0) + 1
+                    if lost[batch[0]] >= 2:
+                        verdicts[batch[0]] = (
                             Status.ERROR,
                             "le programme a arrêté le processus du correcteur pendant ce test "
                             "(os.kill sur son processus parent ?) ; une fonction doit seulement "
                             "renvoyer son résultat",
                         )
+                isolate = True
                 continue
+            attempt_events = _Events()
+            _read_events(results_file, attempt_events)
+            events.merge(attempt_events)
+            unfinished = [
+                t for t in attempt_events.started if t not in events.outcomes and t in ids
+            ]
+            dump = watchdog_file.read_text(errors="replace") if watchdog_file.exists() else ""
             for test_id in unfinished:
                 if dump.strip() or code is None:
                     message, diagnostic = _endless_loop_message(dump, target, time_limit)
                     verdicts[test_id] = (Status.TIMEOUT, message)
-                    if diagnostic is not None and diagnostic not in events.diagnostics:
-                        events.diagnostics.append(diagnostic)
+                    if diagnostic is not None:
+                        events.add_diagnostic(diagnostic)
                 else:
                     verdicts[test_id] = (
                         Status.ERROR,
                         f"le programme s'est arrêté brutalement pendant ce test (code de sortie "
                         f"{code}) : os._exit, ou un plantage de l'interpréteur ?",
                     )
-            progressed = set(events.outcomes) != before or bool(unfinished)
-            if not progressed:
+            if not attempt_events.outcomes and not unfinished:
                 # The child ran nothing: the suite itself could not start.
                 for test_id in ids - set(events.outcomes) - set(verdicts):
                     verdicts[test_id] = (
