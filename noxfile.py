@@ -7,6 +7,7 @@
     nox -s lint         ruff et mypy
     nox -s bench        mesure la vitesse du correcteur (pas lancée par défaut)
     nox -s export       prépare le dépôt des élèves (pas lancée par défaut)
+    nox -s soak         50 corrections sous charge, rapports identiques (pas lancée par défaut)
 
 `nox -l` liste les sessions ; ce qui suit `--` est passé à la commande de la
 session, par exemple `nox -s grade -- --only ex2_telechargeur`.
@@ -98,3 +99,11 @@ def export(session: nox.Session) -> None:
     """Construit le dépôt modèle des élèves (sans les solutions ni les tests cachés)."""
     session.install("-e", ".")
     session.run("python", "-m", "grader.export", *session.posargs)
+
+
+@nox.session(default=False)
+def soak(session: nox.Session) -> None:
+    """Corrige 50 fois une copie partielle, processeurs chargés : les rapports doivent être identiques."""
+    session.install("-e", ".[test]")
+    session.env["GRADER_DETERMINISM_RUNS"] = "50"
+    session.run("python", "-m", "pytest", "tests/test_determinism.py", *session.posargs)
