@@ -103,7 +103,7 @@ def export(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def soak(session: nox.Session) -> None:
-    """Corrige 50 fois une copie partielle, processeurs chargés : les rapports doivent être identiques."""
+    """Corrige 50 fois une copie partielle sous charge : les rapports doivent être identiques."""
     session.install("-e", ".[test]")
     session.env["GRADER_DETERMINISM_RUNS"] = "50"
     session.run("python", "-m", "pytest", "tests/test_determinism.py", *session.posargs)

@@ -104,7 +104,7 @@ def _hypothesis_profile() -> None:
         derandomize=True,
         deadline=None,
         database=None,
-        max_examples=12,
+        max_examples=10,
         print_blob=False,
         report_multiple_bugs=False,
         suppress_health_check=list(HealthCheck),
