@@ -132,30 +132,32 @@ _GUARDED = (
 class Guard:
     """A snapshot of the guarded modules and the loop policy, to find what student code rebound."""
 
-    attributes: dict[tuple[str, str], object]
+    namespaces: list[tuple[str, dict[str, object]]]
     policy: object
 
     @classmethod
     def take(cls) -> Guard:
-        attributes = {
-            (module_name, name): value
-            for module_name in _GUARDED
-            if (module := sys.modules.get(module_name)) is not None
-            for name, value in vars(module).items()
-            if not name.startswith("__")
-        }
-        return cls(attributes, asyncio.get_event_loop_policy())
+        # A plain copy of each namespace: this runs around every call of the
+        # student's code, so it must cost next to nothing.
+        namespaces = [
+            (name, dict(vars(module)))
+            for name in _GUARDED
+            if (module := sys.modules.get(name)) is not None
+        ]
+        return cls(namespaces, asyncio.get_event_loop_policy())
 
     def restore(self) -> list[str]:
         """Put back whatever was changed; returns the changed names, e.g. ["asyncio.sleep"]."""
         changed = []
-        for (module_name, name), value in self.attributes.items():
+        for module_name, saved in self.namespaces:
             module = sys.modules.get(module_name)
             if module is None:
                 continue
-            if vars(module).get(name, _MISSING) is not value:
-                changed.append(f"{module_name}.{name}")
-                setattr(module, name, value)
+            current = vars(module)
+            for name in [k for k, v in saved.items() if current.get(k, _MISSING) is not v]:
+                if not name.startswith("__"):
+                    changed.append(f"{module_name}.{name}")
+                setattr(module, name, saved[name])
         if asyncio.get_event_loop_policy() is not self.policy:
             changed.append("la politique d'event loop (asyncio.set_event_loop_policy)")
             asyncio.set_event_loop_policy(self.policy)  # type: ignore[arg-type]
