@@ -15,7 +15,6 @@ several free consumers takes an item.
 from __future__ import annotations
 
 import asyncio
-import inspect
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,8 +22,10 @@ from typing import Any
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from grader.clock import DeadlockError, TimeBudgetError
-from grader.harness import Execution, current_clock, fmt_t, now, require, run
+from grader.harness import Execution, fmt_t, now, require
+
+# Helpers shared with the public tests, which always ship alongside these.
+from grader.suites.public.test_ex4_pipeline import _executer, _montrer, _norm
 
 # Virtual times are exact to the microsecond: a hundredth of a second leaves room
 # only for rounding, never for a wrong schedule.
@@ -198,29 +199,6 @@ def _appel_pipeline(sc: Scenario) -> str:
     return f"pipeline(urls, {sc.k})"
 
 
-def _executer(appel: str, fn: Any, *args: Any) -> Execution:
-    """Run, turning a deadlock or a blocked loop into a failure that says which call never ended."""
-    deja = len(current_clock().blocking)
-    try:
-        return run(fn, *args)
-    except DeadlockError as exc:
-        raise AssertionError(
-            f"{appel} ne se termine jamais : {exc.describe()}. Une tâche qui attend un "
-            "élément que personne ne déposera bloque tout le programme"
-        ) from None
-    except TimeBudgetError as exc:
-        bloquants = current_clock().blocking[deja:]
-        if not bloquants:
-            raise
-        ou = f" ({bloquants[0].where})" if bloquants[0].where else ""
-        raise AssertionError(
-            f"{appel} tourne encore après {exc.budget:.0f} s de temps simulé : time.sleep"
-            f"{ou} a bloqué l'event loop {len(bloquants)} fois, et pendant ce temps aucune "
-            "autre tâche ne peut avancer (ni déposer dans la file, ni analyser) ; dans une "
-            "coroutine, on attend avec await (voir « Les pièges classiques »)"
-        ) from None
-
-
 def _lancer_pipeline(student: Any, sc: Scenario) -> Execution:
     fn = require(student, "pipeline", coroutine=True)
     return _executer(_appel_pipeline(sc), fn, sc.urls, sc.k)
@@ -274,18 +252,6 @@ def _note_blocage(ex: Execution) -> str:
         f"{appel.duration:.2f} s{ou} ; dans une coroutine, time.sleep empêche les autres "
         "tâches d'avancer (voir « Les pièges classiques »)"
     )
-
-
-def _norm(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _montrer(valeur: Any) -> str:
-    """A value the student's code produced, as a message can show it: short, no addresses."""
-    if inspect.iscoroutine(valeur):
-        return f"un objet coroutine ({valeur.__qualname__} appelée sans await)"
-    texte = re.sub(r" at 0x[0-9a-fA-F]+", "", repr(valeur))
-    return texte if len(texte) <= 200 else texte[:199] + "…"
 
 
 # -- tests --------------------------------------------------------------------------------
