@@ -74,7 +74,7 @@ DEFAULT_BUDGET = 600.0
 # Modules freezegun must leave alone when it swaps time functions in loaded
 # modules: the standard library's own waits (thread joins, queue timeouts,
 # subprocess timeouts) must keep real time or they would never end.
-_FREEZEGUN_IGNORE = [
+_FREEZEGUN_IGNORE = (
     "threading",
     "queue",
     "subprocess",
@@ -84,7 +84,7 @@ _FREEZEGUN_IGNORE = [
     "faulthandler",
     "_pytest",
     "pluggy",
-]
+)
 
 
 class VirtualTimeError(BaseException):
@@ -633,7 +633,7 @@ class TimeMachine:
         # is always called from pytest or asyncio frames: never inspect.
         self._saved_limit = freezegun.api.call_stack_inspection_limit
         freezegun.api.call_stack_inspection_limit = 0
-        self._freezer = freezegun.freeze_time(EPOCH, ignore=_FREEZEGUN_IGNORE)
+        self._freezer = freezegun.freeze_time(EPOCH, ignore=list(_FREEZEGUN_IGNORE))
         self._factory = self._freezer.start()
         self._real_sleep = time.sleep
         time.sleep = self._sleep  # type: ignore[assignment]

@@ -56,8 +56,9 @@ import types
 import warnings
 import weakref
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from grader.clock import (
@@ -997,28 +998,34 @@ _BOUNDED_WAIT = (
     "Une attente qui peut ne jamais finir se borne avec asyncio.wait_for (voir « Les outils "
     "principaux »)."
 )
-_DEADLOCK_CAUSES = {
-    "get": (
-        "la file est vide et plus personne ne la remplira. Cause habituelle : le producteur a "
-        "fini sans déposer une sentinelle None pour chaque consommateur ; chaque consommateur "
-        f"doit s'arrêter en recevant la sienne ({_SEE_QUEUE})."
-    ),
-    "join": (
-        "queue.join() rend la main quand chaque élément retiré par get() a été marqué traité "
-        "avec queue.task_done() ; il en manque : appelez task_done() une fois par get() "
-        f"({_SEE_QUEUE})."
-    ),
-    "join non vide": (
-        "il reste des éléments dans la file et plus aucun consommateur pour les retirer "
-        f"({_SEE_QUEUE})."
-    ),
-    "put": f"la file est pleine et plus personne ne la vide ({_SEE_QUEUE}).",
-    "event": f"personne n'appellera event.set(). {_BOUNDED_WAIT}",
-    "verrou": f"le verrou (Lock, Semaphore, Condition) ne sera jamais relâché. {_BOUNDED_WAIT}",
-    "sommeil": f"la durée est infinie et plus rien d'autre ne peut se produire. {_BOUNDED_WAIT}",
-    "future": f"elle attend un résultat (un Future) que personne ne fournira. {_BOUNDED_WAIT}",
-    "autre tâche": f"elle attend une tâche qui attend elle aussi pour toujours. {_BOUNDED_WAIT}",
-}
+_DEADLOCK_CAUSES: Mapping[str, str] = MappingProxyType(
+    {
+        "get": (
+            "la file est vide et plus personne ne la remplira. Cause habituelle : le producteur a "
+            "fini sans déposer une sentinelle None pour chaque consommateur ; chaque consommateur "
+            f"doit s'arrêter en recevant la sienne ({_SEE_QUEUE})."
+        ),
+        "join": (
+            "queue.join() rend la main quand chaque élément retiré par get() a été marqué traité "
+            "avec queue.task_done() ; il en manque : appelez task_done() une fois par get() "
+            f"({_SEE_QUEUE})."
+        ),
+        "join non vide": (
+            "il reste des éléments dans la file et plus aucun consommateur pour les retirer "
+            f"({_SEE_QUEUE})."
+        ),
+        "put": f"la file est pleine et plus personne ne la vide ({_SEE_QUEUE}).",
+        "event": f"personne n'appellera event.set(). {_BOUNDED_WAIT}",
+        "verrou": f"le verrou (Lock, Semaphore, Condition) ne sera jamais relâché. {_BOUNDED_WAIT}",
+        "sommeil": (
+            f"la durée est infinie et plus rien d'autre ne peut se produire. {_BOUNDED_WAIT}"
+        ),
+        "future": f"elle attend un résultat (un Future) que personne ne fournira. {_BOUNDED_WAIT}",
+        "autre tâche": (
+            f"elle attend une tâche qui attend elle aussi pour toujours. {_BOUNDED_WAIT}"
+        ),
+    }
+)
 
 
 def _deadlock_message(where: Location, cause: str, labels: list[str]) -> str:
