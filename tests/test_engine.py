@@ -87,3 +87,20 @@ def test_a_crash_still_runs_the_tests_after_it() -> None:
     [exercise] = grade_case("crash").exercises
     statuses = {t.id: t.status for t in exercise.tests}
     assert statuses == {"travail": Status.ERROR, "ensemble": Status.PASSED, "double": Status.PASSED}
+
+
+@pytest.mark.parametrize("name", ["correct", "endless", "crash"])
+def test_without_the_fork_server_children_are_plain_subprocesses(name: str) -> None:
+    # Where there is no fork (Windows), each child is `python -m grader.child`.
+    from grader.runner import grade_exercise
+
+    status, _, score = CASES[name]
+    result, _ = grade_exercise(
+        ENGINE / "submissions" / name,
+        CATALOGUE.get("exo"),
+        pool=None,
+        suites=ENGINE / "suites",
+        time_limit=1.0,
+    )
+    assert result.score == score
+    assert next(t for t in result.tests if t.id == "travail").status is status
