@@ -47,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip", default="")
     parser.add_argument("--public-only", action="store_true")
     parser.add_argument("--suites", default=str(SUITES))
+    parser.add_argument("--explanation", default="")
     args = parser.parse_args(argv)
 
     suites = Path(args.suites)
@@ -91,6 +92,8 @@ def main(argv: list[str] | None = None) -> int:
             str(args.time_limit),
             "--grader-skip",
             args.skip,
+            "--grader-explanation",
+            args.explanation,
         ]
     )
     sys.stdout.flush()

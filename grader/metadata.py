@@ -30,6 +30,8 @@ class ExerciseSpec:
     id: str
     title: str
     tests: tuple[TestSpec, ...]
+    # Name of a module-level string shown to the instructor, if the exercise has one.
+    explanation: str | None = None
 
     @property
     def max_score(self) -> float:
@@ -72,5 +74,13 @@ def load_catalogue(path: Path = CATALOGUE) -> Catalogue:
             )
             for t in raw.get("test", [])
         )
-        exercises.append(ExerciseSpec(id=str(raw["id"]), title=str(raw["title"]), tests=tests))
+        explanation = raw.get("explanation")
+        exercises.append(
+            ExerciseSpec(
+                id=str(raw["id"]),
+                title=str(raw["title"]),
+                tests=tests,
+                explanation=str(explanation) if explanation else None,
+            )
+        )
     return Catalogue(tuple(exercises))

@@ -63,6 +63,7 @@ class GraderState:
     skip: frozenset[str]
     time_limit: float
     watchdog: IO[str] | None
+    explanation: str = ""  # the attribute to report, as the catalogue names it
     monitor: Monitor = field(default_factory=Monitor)
     explanation_sent: bool = False
     diagnostics_seen: set[tuple[str, str | None, int | None]] = field(default_factory=set)
@@ -92,6 +93,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--grader-skip", default="", help="comma-separated test ids not to run")
     group.addoption("--grader-time-limit", type=float, default=0.0, help="real seconds per test")
     group.addoption("--grader-watchdog", default=None, help="file for the watchdog's stack dump")
+    group.addoption(
+        "--grader-explanation",
+        default="",
+        help="module-level string to show the instructor (from the catalogue)",
+    )
 
 
 def _hypothesis_profile() -> None:
@@ -146,6 +152,7 @@ def pytest_configure(config: pytest.Config) -> None:
         skip=frozenset(s for s in config.getoption("--grader-skip").split(",") if s),
         time_limit=config.getoption("--grader-time-limit"),
         watchdog=open(watchdog, "w", encoding="utf-8") if watchdog else None,
+        explanation=config.getoption("--grader-explanation"),
     )
     config.stash[STATE] = state
     sys.dont_write_bytecode = True  # never leave caches in the student's folder
@@ -218,9 +225,9 @@ def student(request: pytest.FixtureRequest, virtual_clock: VirtualClock) -> Modu
     """The student's module for this test's exercise, imported fresh on the virtual clock."""
     state = request.config.stash[STATE]
     module = load_student_module(state.target, _exercise_of(request.node), virtual_clock)
-    if not state.explanation_sent:
+    if state.explanation and not state.explanation_sent:
         state.explanation_sent = True
-        explanation = getattr(module, "EXPLICATION", None)
+        explanation = getattr(module, state.explanation, None)
         if isinstance(explanation, str):
             state.emit({"event": "explanation", "text": explanation[:2000]})
     return module

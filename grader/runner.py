@@ -175,6 +175,8 @@ def _run_child(
     ]
     if public_only:
         command.append("--public-only")
+    if exercise.explanation:
+        command += ["--explanation", exercise.explanation]
     # The child stops itself at each test's limit; this is the backstop.
     hard_limit = _START_GRACE + time_limit * (expected + 1)
     if pool is not None:

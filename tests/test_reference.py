@@ -22,6 +22,11 @@ def test_solutions_get_100() -> None:
     assert (report.score, report.max_score) == (100.0, 100.0)
     # The reference code makes none of the mistakes the diagnostics look for.
     assert [d for e in report.exercises for d in e.diagnostics] == []
+    # The catalogue names ex1's EXPLICATION as the text shown to the instructor; no other
+    # exercise has one.
+    explanations = {e.id: e.explanation for e in report.exercises}
+    assert explanations.pop("ex1_sync_vs_async")
+    assert set(explanations.values()) == {None}
 
 
 def test_stubs_get_0_and_say_what_is_left() -> None:
