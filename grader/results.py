@@ -9,9 +9,20 @@ a format can never see, and never leak, anything the student printed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
+
+# ANSI escape sequences, then every other control character but the newline
+# and the tab: text the student's code produced must not drive a terminal.
+_ESCAPES = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|.)?")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_text(text: str) -> str:
+    """Text fit for every report: no escape sequences, no control characters."""
+    return _CONTROLS.sub("", _ESCAPES.sub("", text))
 
 
 class Status(StrEnum):

@@ -1,15 +1,14 @@
 """The parent side of grading: one child process per exercise, watched in real time.
 
-Student code never runs here. Each exercise's tests run in `python -m grader.child`,
-which streams outcomes as JSON lines to a file. The parent reads that file after
-the child ends (or is killed) and turns outcomes into points from the catalogue:
+Student code never runs here, nor in the judge. Each exercise's tests run in a
+judge (`python -m grader.judge`), which runs the student's code in an executor
+of its own and streams outcomes as JSON lines to a file. The parent reads that
+file after the judge ends (or is killed) and turns outcomes into points from
+the catalogue:
 
-- a test that started but never reported, with a watchdog stack dump: the
-  child was stopped by its real-time limit (`timeout`), and the dump names the
-  student's line that was running;
-- a test that started but never reported, without a dump: the process died
-  (`os._exit` through a back door, a crash): `error`;
-- tests that never started because the child died: a new child runs them.
+- a test that started but never reported: the judge itself was stopped (killed
+  by the student's code, or past the parent's backstop): `error` or `timeout`;
+- tests that never started because the judge died: a new judge runs them.
 
 A test the parent cannot account for never earns its points.
 """
@@ -39,9 +38,6 @@ DEFAULT_TIME_LIMIT = 5.0
 # Extra real seconds the parent grants a child beyond its tests' limits
 # (process start, pytest's collection) before it kills it outright.
 _START_GRACE = 20.0
-
-_FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+) in (?P<func>\S+)')
-
 
 # What `_run_child` answers when the fork server died under the child: the
 # tests it was running are run again (it may be another copy's doing).
@@ -96,49 +92,6 @@ def _read_events(path: Path, into: _Events) -> None:
             into.explanation = str(event.get("text", ""))
 
 
-def _endless_loop_message(dump: str, target: Path, limit: float) -> tuple[str, Diagnostic | None]:
-    """Word a watchdog stop, naming the student's line found in the stack dump."""
-    base = f"le test a dépassé {limit:g} s de temps réel : une boucle sans fin ?"
-    # faulthandler prints the current thread first, most recent call first.
-    current = dump.split("\n\n")
-    for block in current:
-        if "most recent call first" not in block:
-            continue
-        for line in block.splitlines():
-            match = _FRAME.match(line)
-            if match and Path(match["file"]).resolve().is_relative_to(target):
-                file = Path(match["file"]).name
-                number = int(match["line"])
-                code = _source_line(Path(match["file"]), number)
-                where = f"{file}, ligne {number}, dans {match['func']}"
-                shown = f" : {code}" if code else ""
-                message = (
-                    f"le test a dépassé {limit:g} s de temps réel ; le programme tournait encore à "
-                    f"{where}{shown}. Une boucle qui ne rend jamais la main (calcul sans fin, "
-                    "attente active) bloque tout le programme."
-                )
-                diagnostic = Diagnostic(
-                    kind="endless-loop",
-                    file=file,
-                    line=number,
-                    message=(
-                        f"le programme tournait sans fin à {where}{shown} ; une coroutine qui ne "
-                        "rend jamais la main à l'event loop bloque toutes les autres "
-                        "(voir « Les pièges classiques »)."
-                    ),
-                )
-                return message, diagnostic
-    return base, None
-
-
-def _source_line(path: Path, number: int) -> str:
-    try:
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        return ""
-    return lines[number - 1].strip() if 0 < number <= len(lines) else ""
-
-
 def _run_child(
     target: Path,
     exercise: ExerciseSpec,
@@ -150,22 +103,19 @@ def _run_child(
     expected: int,
     suites: Path,
     pool: ChildPool | None,
-) -> tuple[Path, Path, int | None]:
+) -> tuple[Path, int | None]:
     results = workdir / f"results-{attempt}.jsonl"
-    watchdog = workdir / f"watchdog-{attempt}.txt"
     results.touch()
     command = [
         sys.executable,
         "-m",
-        "grader.child",
+        "grader.judge",
         "--target",
         str(target),
         "--exercise",
         exercise.id,
         "--results",
         str(results),
-        "--watchdog",
-        str(watchdog),
         "--time-limit",
         str(time_limit),
         "--skip",
@@ -181,11 +131,11 @@ def _run_child(
     hard_limit = _START_GRACE + time_limit * (expected + 1)
     if pool is not None:
         try:
-            return results, watchdog, pool.run(command[3:], workdir, hard_limit)
+            return results, pool.run(command[3:], workdir, hard_limit)
         except PoolBroken:
-            return results, watchdog, SERVER_LOST
+            return results, SERVER_LOST
     code = _run_subprocess(command, workdir, hard_limit)
-    return results, watchdog, code
+    return results, code
 
 
 def _run_subprocess(command: list[str], workdir: Path, hard_limit: float) -> int | None:
@@ -254,7 +204,7 @@ def grade_exercise(
                 break
             batch = remaining[:1] if isolate else remaining
             skip = ids - set(batch)
-            results_file, watchdog_file, code = _run_child(
+            results_file, code = _run_child(
                 target,
                 exercise,
                 skip,
@@ -288,18 +238,20 @@ def grade_exercise(
             unfinished = [
                 t for t in attempt_events.started if t not in events.outcomes and t in ids
             ]
-            dump = watchdog_file.read_text(errors="replace") if watchdog_file.exists() else ""
             for test_id in unfinished:
-                if dump.strip() or code is None:
-                    message, diagnostic = _endless_loop_message(dump, target, time_limit)
-                    verdicts[test_id] = (Status.TIMEOUT, message)
-                    if diagnostic is not None:
-                        events.add_diagnostic(diagnostic)
+                # The judge words every stop of the executor itself; a test it
+                # never reported means the judge itself was stopped.
+                if code is None:
+                    verdicts[test_id] = (
+                        Status.TIMEOUT,
+                        f"le test a dépassé {time_limit:g} s de temps réel : une boucle sans fin ?",
+                    )
                 else:
                     verdicts[test_id] = (
                         Status.ERROR,
-                        f"le programme s'est arrêté brutalement pendant ce test (code de sortie "
-                        f"{code}) : os._exit, ou un plantage de l'interpréteur ?",
+                        "le programme a arrêté le processus du correcteur pendant ce test "
+                        f"(code de sortie {code} ; os.kill sur son processus parent ?) : une "
+                        "fonction doit seulement renvoyer son résultat",
                     )
             if not attempt_events.outcomes and not unfinished:
                 # The child ran nothing: the suite itself could not start.

@@ -24,23 +24,16 @@ import signal
 
 
 def _warm() -> None:
-    import freezegun
     import hypothesis
     import hypothesis.strategies  # noqa: F401
     import pytest  # noqa: F401
 
-    import grader.child
-    import grader.plugin  # noqa: F401
-
-    # freezegun remembers which loaded modules hold time functions; a child's
-    # own freeze then only looks at the modules loaded after the fork.
-    freezer = freezegun.freeze_time("2026-01-05")
-    freezer.start()
-    freezer.stop()
+    import grader.judge.main
+    import grader.judge.plugin  # noqa: F401
 
 
 def _child(argv: list[str], workdir: str) -> None:
-    from grader.child import run_forked
+    from grader.judge.main import run_forked
 
     try:
         run_forked(argv, workdir)

@@ -1,4 +1,4 @@
-from grader.harness import require, run
+from grader.judge.harness import require, run
 
 
 def test_ensemble(student):

@@ -1,10 +1,10 @@
-"""`python -m grader.child`: one exercise's tests, in a process of their own.
+"""`python -m grader.judge`: one exercise's suites, judged in a process of their own.
 
-The parent (`grader.runner`) starts one of these per exercise so that nothing
-the student's code does (an endless loop, `os._exit`, a flood of output, a
-monkeypatched module) can reach the grader itself or another exercise. Results
-go to the file named by `--results`, as JSON lines; standard output and error
-belong to the student and are thrown away by the parent.
+The runner (`grader.runner`) starts one judge per exercise, several at a
+time. The judge runs pytest on the exercise's suites with
+`grader.judge.plugin`; the student's code runs in the executor the plugin
+starts (`grader.executor`), never here. Results go to the file named by
+`--results`, as JSON lines.
 """
 
 from __future__ import annotations
@@ -13,14 +13,11 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import NoReturn
 
-from grader.harness import OsExitCalled
-
-SUITES = Path(__file__).with_name("suites")
+SUITES = Path(__file__).resolve().parent.parent / "suites"
 
 PLUGINS = (
-    *("-p", "grader.plugin"),
+    *("-p", "grader.judge.plugin"),
     *("-p", "_hypothesis_pytestplugin"),
     # pytest's own plugins that a grading run never needs; the last two force
     # full garbage collections at exit.
@@ -33,16 +30,24 @@ PLUGINS = (
 )
 
 
-def _forbid_os_exit(status: int) -> NoReturn:
-    raise OsExitCalled(status)
+def _undumpable() -> None:
+    # Other processes of the same user (the student's executor among them)
+    # cannot open this one's /proc/<pid>/fd, mem or environ: the results file
+    # and the suites in memory stay out of reach. Linux only; harmless elsewhere.
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE, 0
+    except (OSError, AttributeError):
+        pass
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m grader.child")
+    parser = argparse.ArgumentParser(prog="python -m grader.judge")
     parser.add_argument("--target", required=True)
     parser.add_argument("--exercise", required=True)
     parser.add_argument("--results", required=True)
-    parser.add_argument("--watchdog", required=True)
     parser.add_argument("--time-limit", type=float, required=True)
     parser.add_argument("--skip", default="")
     parser.add_argument("--public-only", action="store_true")
@@ -55,12 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     hidden = suites / "hidden" / f"test_{args.exercise}.py"
     if not args.public_only and hidden.is_file():
         files.append(hidden)
-    real_exit = os._exit
-    # The student's os._exit becomes an exception the test reports; a real
-    # crash is still caught by the parent, which sees the process die.
-    os._exit = _forbid_os_exit
-
-    import pytest  # after the patch: nothing of the student's runs before this point
+    _undumpable()
+    import pytest
 
     # Only the plugins the suites use, named here: installed plugins found by
     # entry point would cost every child their start-up, and could change a
@@ -86,8 +87,6 @@ def main(argv: list[str] | None = None) -> int:
             args.target,
             "--grader-results",
             args.results,
-            "--grader-watchdog",
-            args.watchdog,
             "--grader-time-limit",
             str(args.time_limit),
             "--grader-skip",
@@ -97,15 +96,13 @@ def main(argv: list[str] | None = None) -> int:
         ]
     )
     sys.stdout.flush()
-    # Leave at once: a thread or an atexit hook the student left behind must
-    # not keep the process (and the parent) waiting.
-    real_exit(0 if code in (0, 1) else 3)
+    # Leave at once: the executor is already gone (pytest_unconfigure).
+    os._exit(0 if code in (0, 1) else 3)
 
 
 def run_forked(argv: list[str], workdir: str) -> None:
-    """Entry point of a child forked from the fork server (see grader.zygote)."""
-    # A session of its own, so the parent can kill the child and anything it
-    # started; and no terminal: whatever the student prints goes nowhere.
+    """Entry point of a judge forked from the fork server (see grader.zygote)."""
+    # A session of its own, so the runner can kill the judge; and no terminal.
     os.setsid()
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
@@ -113,6 +110,3 @@ def run_forked(argv: list[str], workdir: str) -> None:
     os.chdir(workdir)
     main(argv)
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -61,7 +61,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from grader.clock import (
+from grader.executor.clock import (
     STEP_CODE,
     BlockingCall,
     Location,

@@ -1,0 +1,3 @@
+from grader.executor.serve import main
+
+main()

@@ -1,0 +1,478 @@
+"""Running one call of the student's code on the virtual clock, and writing down what it did.
+
+This is the executor's half of `grader.judge.harness.run`: the judge sends a
+`protocol.Call`, this module calls the function on a fresh virtual event loop
+(as `asyncio.run` would), with the requested spies and fakes in the module,
+and returns a `protocol.Observation`. Nothing here knows what the test
+expects; it only reports.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import inspect
+import io
+import os
+import sys
+import traceback
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any, TextIO
+
+from grader import protocol as p
+from grader.executor.clock import (
+    BusyLoopError,
+    DeadlockError,
+    Location,
+    TimeBudgetError,
+    VirtualClock,
+    VirtualEventLoop,
+    VirtualTimeError,
+    task_location,
+)
+from grader.executor.fakes import Recorder, RecordingQueue, drain, make_fake, make_spy
+
+# What one run may print before the rest is dropped: enough for any exercise,
+# small enough that a flood of output costs neither memory nor time.
+MAX_OUTPUT_CHARS = 200_000
+
+# Virtual seconds granted to cancel what a run left behind.
+CLEANUP_BUDGET = 30.0
+
+# How much of an exception's text is sent.
+MAX_MESSAGE = 1_000
+
+
+class OsExitCalled(SystemExit):
+    """What `os._exit` raises in the executor, instead of killing it silently."""
+
+
+class _StillRunning(Exception):
+    """The call was still running at its limit (`Call.limit`)."""
+
+
+class _TimedOutput(io.TextIOBase):
+    """Stands in for sys.stdout: keeps each line with the virtual time it ended."""
+
+    def __init__(self, clock: VirtualClock, t0: float) -> None:
+        self._clock = clock
+        self._t0 = t0
+        self._partial = ""
+        self._size = 0
+        self.lines: list[p.Printed] = []
+        self.truncated = False
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        if type(text) is not str:
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        room = MAX_OUTPUT_CHARS - self._size
+        if room <= 0:
+            self.truncated = True
+            return len(text)
+        # Cut before splitting: one 20 MB write must cost no more than the cap.
+        kept = text if len(text) <= room else text[:room]
+        self.truncated = self.truncated or kept is not text
+        self._size += len(kept)
+        chunks = (self._partial + kept).split("\n")
+        self._partial = chunks.pop()
+        t = round(self._clock.now - self._t0, 6)
+        self.lines.extend(p.Printed(t, chunk) for chunk in chunks)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def close_partial(self) -> None:
+        if self._partial:
+            self.lines.append(p.Printed(round(self._clock.now - self._t0, 6), self._partial))
+            self._partial = ""
+
+
+class _Discard(io.TextIOBase):
+    """Where import-time output goes: nobody reads it, and it costs nothing."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+
+# Modules whose attributes student code must not rebind: the tools it is graded
+# on, the time functions the clock controls, and the executor itself.
+_GUARDED = (
+    "asyncio",
+    "time",
+    "datetime",
+    "grader.protocol",
+    "grader.executor.clock",
+    "grader.executor.diagnostics",
+    "grader.executor.fakes",
+    "grader.executor.runtime",
+    "grader.executor.serve",
+)
+
+_MISSING = object()
+
+
+@dataclass
+class Guard:
+    """A snapshot of the guarded modules and the loop policy, to find what student code rebound."""
+
+    namespaces: list[tuple[str, dict[str, object]]]
+    policy: object
+
+    @classmethod
+    def take(cls) -> Guard:
+        # A plain copy of each namespace: this runs around every call of the
+        # student's code, so it must cost next to nothing.
+        namespaces = [
+            (name, dict(vars(module)))
+            for name in _GUARDED
+            if (module := sys.modules.get(name)) is not None
+        ]
+        return cls(namespaces, asyncio.get_event_loop_policy())
+
+    def restore(self) -> list[str]:
+        """Put back whatever was changed; returns the changed names, e.g. ["asyncio.sleep"]."""
+        changed = []
+        for module_name, saved in self.namespaces:
+            module = sys.modules.get(module_name)
+            if module is None:
+                continue
+            current = vars(module)
+            for name in [k for k, v in saved.items() if current.get(k, _MISSING) is not v]:
+                if not name.startswith("__"):
+                    changed.append(f"{module_name}.{name}")
+                setattr(module, name, saved[name])
+        if asyncio.get_event_loop_policy() is not self.policy:
+            changed.append("la politique d'event loop (asyncio.set_event_loop_policy)")
+            asyncio.set_event_loop_policy(self.policy)  # type: ignore[arg-type]
+        return changed
+
+
+def where_of(location: Location | None) -> p.Where | None:
+    if location is None:
+        return None
+    return p.Where(location.file, location.line, location.function, location.code)
+
+
+def student_location(exc: BaseException, clock: VirtualClock) -> p.Where | None:
+    """The innermost line of the student's code in an exception's traceback."""
+    found: p.Where | None = None
+    try:
+        summaries = traceback.extract_tb(exc.__traceback__)
+    except Exception:
+        return None
+    for frame_summary in summaries:
+        if clock.is_user_file(frame_summary.filename):
+            found = p.Where(
+                os.path.basename(frame_summary.filename),
+                frame_summary.lineno or 0,
+                frame_summary.name,
+                (frame_summary.line or "").strip(),
+            )
+    return found
+
+
+def _safe_str(exc: BaseException) -> str:
+    try:
+        text = str(exc)
+    except BaseException:
+        return "(texte de l'exception illisible : son __str__ a échoué)"
+    if type(text) is not str:
+        return ""
+    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
+
+
+def _kind(exc: BaseException) -> str:
+    # By class, never by name: a student's class called "Flaky" is just a class.
+    if isinstance(exc, NotImplementedError):
+        return "not_implemented"
+    if isinstance(exc, OsExitCalled):
+        return "os_exit"
+    if isinstance(exc, SystemExit):
+        return "system_exit"
+    if isinstance(exc, KeyboardInterrupt):
+        return "keyboard_interrupt"
+    if isinstance(exc, SyntaxError):
+        return "syntax"
+    module = type(exc).__module__
+    if type(module) is str and module.split(".")[0] in ("_pytest", "pytest", "hypothesis"):
+        return "test_tool"
+    if not isinstance(exc, Exception):
+        return "base_exception"
+    return "exception"
+
+
+def error_info(exc: BaseException, clock: VirtualClock, at: float) -> p.ErrorInfo:
+    kind = _kind(exc)
+    code: Any = None
+    if isinstance(exc, SystemExit):
+        raw = exc.code
+        code = raw if raw is None or type(raw) in (int, str, bool) else p.opaque_of(raw).repr
+    where = student_location(exc, clock)
+    if isinstance(exc, SyntaxError):
+        where = p.Where(
+            os.path.basename(str(exc.filename or "")),
+            int(exc.lineno or 0),
+            "",
+            str(exc.text or "").strip()[:200],
+        )
+        message = str(exc.msg)[:MAX_MESSAGE]
+    else:
+        message = _safe_str(exc)
+    return p.ErrorInfo(kind, p.opaque_of(exc).type, message, where, code, round(at, 6))
+
+
+def load_module(path: str, name: str, clock: VirtualClock) -> tuple[ModuleType | None, p.Loaded]:
+    """Import the student's module afresh; the module and what the judge may know of it."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        info = p.ErrorInfo("unloadable", "ImportError", "le fichier ne peut pas être chargé")
+        return None, p.Loaded(0, os.path.basename(path), error=info)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    saved: TextIO = sys.stdout
+    sys.stdout = _Discard()
+    guard = Guard.take()
+    error: p.ErrorInfo | None = None
+    try:
+        with clock.budget():
+            spec.loader.exec_module(module)
+    except VirtualTimeError as exc:
+        error = p.ErrorInfo("verdict", type(exc).__name__, _safe_str(exc))
+    except BaseException as exc:
+        error = error_info(exc, clock, clock.now)
+    finally:
+        sys.stdout = saved
+        changed = guard.restore()
+    file = os.path.basename(path)
+    if error is not None:
+        sys.modules.pop(name, None)
+        return None, p.Loaded(0, file, error=error, tampered=tuple(changed))
+    return module, p.Loaded(0, file, attributes=describe(module), tampered=tuple(changed))
+
+
+def describe(module: ModuleType) -> dict[str, p.Attribute]:
+    """Every public name of the module: its kind, and its value when it is plain data."""
+    out: dict[str, p.Attribute] = {}
+    for name, value in list(vars(module).items()):
+        if type(name) is not str or name.startswith("__"):
+            continue
+        if inspect.isclass(value):
+            out[name] = p.Attribute("class")
+        elif inspect.ismodule(value):
+            out[name] = p.Attribute("module")
+        elif inspect.iscoroutinefunction(value):
+            out[name] = p.Attribute("coroutine_function")
+        elif inspect.isasyncgenfunction(value):
+            out[name] = p.Attribute("async_generator_function")
+        elif callable(value):
+            out[name] = p.Attribute("function")
+        else:
+            out[name] = p.Attribute("value", value)
+    return out
+
+
+@dataclass
+class _Installed:
+    """Module attributes replaced for one call, to put back afterwards."""
+
+    module: ModuleType
+    saved: list[tuple[str, object]] = field(default_factory=list)
+    lists: list[tuple[list[Any], list[Any]]] = field(default_factory=list)
+
+    def set(self, name: str, value: object) -> None:
+        self.saved.append((name, vars(self.module).get(name, _MISSING)))
+        setattr(self.module, name, value)
+
+    def undo(self) -> None:
+        for name, value in reversed(self.saved):
+            if value is _MISSING:
+                vars(self.module).pop(name, None)
+            else:
+                setattr(self.module, name, value)
+        for target, content in self.lists:
+            target[:] = content
+
+
+def perform(call: p.Call, module: ModuleType, clock: VirtualClock) -> p.Observation:
+    """Run one call and observe it."""
+    recorder = Recorder(clock)
+    installed = _Installed(module)
+    try:
+        for name, value in call.patch.items():
+            current = vars(module).get(name)
+            if type(current) is list and type(value) is list:
+                # In place: code that kept a reference (a default argument) sees it too.
+                installed.lists.append((current, list(current)))
+                current[:] = value
+            else:
+                installed.set(name, value)
+        for name in call.spies:
+            original = vars(module).get(name)
+            if callable(original):
+                installed.set(name, make_spy(name, original, recorder))
+        for spec in call.fakes:
+            installed.set(spec.name, make_fake(spec, recorder))
+        queues = [RecordingQueue(clock) for _ in call.queues]
+        args = list(call.args)
+        for i, (position, _) in enumerate(call.queues):
+            args.insert(position, queues[i])
+        fn = vars(module).get(call.function)
+        return _observe(call, fn, args, clock, recorder, queues)
+    finally:
+        installed.undo()
+
+
+def _observe(
+    call: p.Call,
+    fn: Any,
+    args: list[Any],
+    clock: VirtualClock,
+    recorder: Recorder,
+    queues: list[RecordingQueue],
+) -> p.Observation:
+    t0 = clock.now
+    output = _TimedOutput(clock, t0)
+    pending: list[str] = []
+    blocking_before = len(clock.blocking)
+    saved_stdout: TextIO = sys.stdout
+    sys.stdout = output
+    guard = Guard.take()
+    outcome = "returned"
+    value: Any = None
+    error: p.ErrorInfo | None = None
+    stuck: tuple[p.Stuck, ...] = ()
+    busy_at: p.Where | None = None
+    ended = t0
+    drains = [q for q, (_, spec) in zip(queues, call.queues, strict=True) if spec.drain]
+    try:
+        with clock.budget(call.budget):
+            try:
+                if not callable(fn):
+                    raise TypeError(f"{call.function} n'est pas une fonction")
+                value = fn(*args, **call.kwargs)
+                ended = clock.now
+                if inspect.isawaitable(value):
+                    value, ended = _run_awaitable(value, clock, pending, call.limit, drains)
+            except _StillRunning:
+                outcome, value, ended = "still_running", None, clock.now
+            except DeadlockError as exc:
+                outcome = "deadlock"
+                stuck = tuple(p.Stuck(t.name, where_of(t.where)) for t in exc.tasks)
+            except TimeBudgetError:
+                outcome = "time_budget"
+            except BusyLoopError as exc:
+                outcome, busy_at = "busy_loop", where_of(exc.where)
+            except VirtualTimeError:
+                outcome = "time_budget"
+            except BaseException as exc:
+                outcome, error = "raised", error_info(exc, clock, clock.now - t0)
+                ended = clock.now
+    finally:
+        sys.stdout = saved_stdout
+        output.close_partial()
+        changed = guard.restore()
+    if changed:
+        outcome = "tampered"
+    return p.Observation(
+        seq=call.seq,
+        outcome=outcome,
+        value=value,
+        error=error,
+        t0=round(t0, 6),
+        elapsed=round(ended - t0, 6),
+        lines=tuple(output.lines),
+        output_truncated=output.truncated,
+        pending=tuple(pending),
+        blocking=tuple(
+            p.Blocked(where_of(b.where), b.duration, tuple(b.held), b.at)
+            for b in clock.blocking[blocking_before:]
+        ),
+        calls=recorder.snapshot(),
+        queues=tuple(q.snapshot() for q in queues),
+        stuck=stuck,
+        budget=call.budget,
+        busy_at=busy_at,
+        tampered=tuple(changed),
+    )
+
+
+def _run_awaitable(
+    awaitable: Awaitable[Any],
+    clock: VirtualClock,
+    pending: list[str],
+    limit: float | None,
+    drains: list[RecordingQueue],
+) -> tuple[Any, float]:
+    """Run to completion on a fresh virtual loop; the value and the virtual time it came."""
+    loop: VirtualEventLoop = clock.new_event_loop()
+    helpers: list[asyncio.Task[Any]] = []
+
+    async def main() -> Any:
+        helpers.extend(asyncio.ensure_future(drain(q)) for q in drains)
+        try:
+            if limit is None:
+                return await awaitable
+            task = asyncio.ensure_future(awaitable)
+            done, _ = await asyncio.wait({task}, timeout=limit)
+            if not done:
+                task.cancel()
+                raise _StillRunning
+            return task.result()
+        finally:
+            for helper in helpers:
+                helper.cancel()
+
+    try:
+        asyncio.set_event_loop(loop)
+        task = loop.create_task(main())
+        try:
+            value = loop.run_until_complete(task)
+        finally:
+            # Tasks the student's code left behind, seen before they are cleaned up.
+            for other in asyncio.all_tasks(loop):
+                if other is not task and other not in helpers and not other.done():
+                    where = task_location(other, clock.is_user_file)
+                    pending.append(f"{other.get_name()} ({where})" if where else other.get_name())
+        # The run ends here; cleaning up what the student left behind is not
+        # part of its duration, and gets a small budget of its own (a task that
+        # refuses to be cancelled must not run to the whole run's budget).
+        return value, clock.now
+    finally:
+        with clock.budget(CLEANUP_BUDGET):
+            _close(loop)
+
+
+def _close(loop: VirtualEventLoop) -> None:
+    """Cancel what is left and close, as asyncio.run does, without letting it hang."""
+    try:
+        leftovers = [t for t in asyncio.all_tasks(loop) if not t.done()]
+        for t in leftovers:
+            t.cancel()
+        if leftovers:
+            loop.run_until_complete(asyncio.gather(*leftovers, return_exceptions=True))
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.run_until_complete(loop.shutdown_default_executor())
+    except BaseException:
+        pass
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()
+
+
+def forbid_os_exit(real: Callable[[int], Any]) -> Callable[[int], Any]:
+    """`os._exit` as the student's code sees it: an exception the judge can word."""
+
+    def _exit(status: int) -> Any:
+        raise OsExitCalled(status)
+
+    _exit.__name__ = "_exit"
+    return _exit

@@ -1,0 +1,131 @@
+"""`python -m grader.executor`: the process that runs the student's code, and only that.
+
+Started by the judge (`grader.judge.executor`) once per exercise, it reads
+`protocol` requests from one pipe and writes answers to another:
+
+- `Begin`: a fresh virtual clock at 0.0, `random` seeded with the test's id,
+  the student's module imported anew; answers `Loaded` (the module's names,
+  kinds and plain values, or the import error);
+- `Call`: runs one call (`grader.executor.runtime.perform`); answers an
+  `Observation`;
+- `End`: answers `Ended` with the test's pitfall diagnostics.
+
+It never sees a test's code, an expected value, the catalogue or a results
+file: what it sends is what happened, and the judge decides. Its standard
+output and error go nowhere; the student's prints are captured per call.
+"""
+
+from __future__ import annotations
+
+import argparse
+import faulthandler
+import os
+import random
+import signal
+import sys
+from types import ModuleType
+from typing import Any, BinaryIO
+
+from grader import protocol as p
+from grader.executor.clock import TimeMachine, VirtualClock
+from grader.executor.diagnostics import Monitor
+from grader.executor.runtime import forbid_os_exit, load_module, perform
+
+
+class Server:
+    """One executor's state: the clock machine, the monitor, the module of the running test."""
+
+    def __init__(self, target: str, module: str, answers: int) -> None:
+        self.path = os.path.join(target, f"{module}.py")
+        self.name = module
+        prefix = os.path.realpath(target) + os.sep
+        self.machine = TimeMachine(is_user_file=lambda f: os.path.realpath(f).startswith(prefix))
+        self.monitor = Monitor()
+        self.module: ModuleType | None = None
+        self.clock: VirtualClock | None = None
+        self._answers = answers
+        # Kept from before any student code runs: rebinding os.write changes nothing here.
+        self._write = os.write
+
+    def send(self, record: Any) -> None:
+        data = p.encode_frame(record)
+        view = memoryview(data)
+        while view:
+            written = self._write(self._answers, view)
+            view = view[written:]
+
+    def handle(self, request: Any) -> Any:
+        if isinstance(request, p.Begin):
+            self.clock = self.machine.new_clock()
+            # Student code that draws at random draws the same numbers on every run.
+            random.seed(request.test + "/" + request.seed)
+            self.monitor.begin_test(self.clock)
+            self.module, loaded = load_module(self.path, self.name, self.clock)
+            return p.Loaded(
+                request.seq, loaded.file, loaded.attributes, loaded.error, loaded.tampered
+            )
+        if isinstance(request, p.Call):
+            if self.module is None or self.clock is None:
+                return p.Observation(request.seq, "unloaded")
+            return perform(request, self.module, self.clock)
+        assert isinstance(request, p.End)
+        found = self.monitor.end_test(self.clock) if self.clock is not None else []
+        self.module = None
+        return p.Ended(
+            request.seq,
+            tuple(p.Diagnosed(d.kind, d.file, d.line, d.message) for d in found),
+        )
+
+
+def serve(requests: BinaryIO, server: Server) -> None:
+    while True:
+        try:
+            request = p.read_frame(requests, p.REQUESTS)
+        except EOFError:
+            return
+        server.send(server.handle(request))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m grader.executor")
+    parser.add_argument("--target", required=True)
+    parser.add_argument("--module", required=True)
+    parser.add_argument("--requests", type=int, required=True)
+    parser.add_argument("--answers", type=int, required=True)
+    parser.add_argument("--dump", type=int, required=True)
+    args = parser.parse_args(argv)
+
+    real_exit = os._exit
+    os._exit = forbid_os_exit(real_exit)
+    sys.dont_write_bytecode = True  # never leave caches in the student's folder
+    # On the judge's request (its real-time limit), every stack goes to the
+    # dump pipe, so the report can name the student's line that was running.
+    dump = os.fdopen(args.dump, "w", encoding="utf-8")
+    faulthandler.register(signal.SIGUSR1, file=dump, all_threads=True)
+    server = Server(args.target, args.module, args.answers)
+    server.machine.start()
+    server.monitor.start()
+    with os.fdopen(args.requests, "rb", buffering=0) as requests:
+        try:
+            serve(_Reader(requests), server)
+        finally:
+            # Leave at once: a thread or an atexit hook the student left behind
+            # must not keep the process (and the judge) waiting.
+            real_exit(0)
+
+
+class _Reader:
+    """Exact reads from an unbuffered pipe."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self._raw = raw
+
+    def read(self, n: int) -> bytes:
+        chunks = []
+        while n > 0:
+            chunk = self._raw.read(n)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            n -= len(chunk)
+        return b"".join(chunks)

@@ -1,0 +1,5 @@
+import sys
+
+from grader.judge.main import main
+
+sys.exit(main())

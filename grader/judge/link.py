@@ -1,0 +1,299 @@
+"""The judge's end of the executor: start it, ask it, watch the clock, kill it.
+
+One `ExecutorLink` per judge session (one exercise). The executor is a fresh
+interpreter (`python -m grader.executor`), never a fork of the judge: a fork
+would carry the hidden suites in its memory. It gets three pipes (requests,
+answers, stack dumps), an empty working folder, a small environment, and a
+session of its own so that whatever it starts dies with it.
+
+Every answer is read with the test's real-time deadline, from here, where
+the student's code cannot reach: past it, the executor is asked for its
+stacks (SIGUSR1, so the report can name the line that was running), then
+killed with its whole process group, and the test ends on `RealTimeout`.
+An answer that is not exactly what was asked ends it on `ExecutorLost`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, NoReturn
+
+from grader import protocol as p
+from grader.judge.verdicts import ExecutorLost, RealTimeout
+
+# Real seconds the executor gets to write its stacks once asked.
+_DUMP_GRACE = 0.5
+# Real seconds granted to start (an interpreter and the clock's imports),
+# on top of the first test's limit.
+_START_GRACE = 3.0
+# The most of a stack dump kept.
+_MAX_DUMP = 64 * 1024
+
+_FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+) in (?P<func>\S+)')
+
+
+def executor_environment(home: Path) -> dict[str, str]:
+    """The executor's whole environment: nothing of the grader's but how to import it."""
+    package_root = str(Path(__file__).resolve().parent.parent.parent)
+    return {
+        "PATH": os.environ.get("PATH", os.defpath),
+        "HOME": str(home),
+        "TMPDIR": str(home),
+        "LANG": "C.UTF-8",
+        "PYTHONPATH": package_root,
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONIOENCODING": "utf-8",
+        # Sets of strings iterate in the same order on every run.
+        "PYTHONHASHSEED": "0",
+    }
+
+
+class ExecutorLink:
+    def __init__(self, target: Path, module: str, time_limit: float) -> None:
+        self.target = target
+        self.module = module
+        self.time_limit = time_limit
+        self._process: subprocess.Popen[bytes] | None = None
+        self._requests = -1
+        self._answers = -1
+        self._dump = -1
+        self._home: Path | None = None
+        self._seq = 0
+        self._deadline = 0.0
+        self._buffer = b""
+
+    # -- life ----------------------------------------------------------------------------
+    @property
+    def alive(self) -> bool:
+        return self._process is not None
+
+    def start(self) -> None:
+        self._home = Path(tempfile.mkdtemp(prefix="grader-executor-"))
+        req_r, req_w = os.pipe()
+        ans_r, ans_w = os.pipe()
+        dump_r, dump_w = os.pipe()
+        try:
+            self._process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "grader.executor",
+                    *("--target", str(self.target)),
+                    *("--module", self.module),
+                    *("--requests", str(req_r)),
+                    *("--answers", str(ans_w)),
+                    *("--dump", str(dump_w)),
+                ],
+                pass_fds=(req_r, ans_w, dump_w),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,  # the student's prints: never read, never kept
+                stderr=subprocess.DEVNULL,
+                cwd=str(self._home),
+                env=executor_environment(self._home),
+                start_new_session=True,  # so a kill takes everything it started
+            )
+        finally:
+            for fd in (req_r, ans_w, dump_w):
+                os.close(fd)
+        self._requests, self._answers, self._dump = req_w, ans_r, dump_r
+        os.set_blocking(self._answers, False)
+        os.set_blocking(self._dump, False)
+        self._buffer = b""
+
+    def stop(self) -> None:
+        """Kill the executor and everything it started; forget it."""
+        process, self._process = self._process, None
+        if process is not None:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except OSError:
+                process.kill()
+            process.wait()
+        for fd in (self._requests, self._answers, self._dump):
+            if fd >= 0:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+        self._requests = self._answers = self._dump = -1
+        if self._home is not None:
+            shutil.rmtree(self._home, ignore_errors=True)
+            self._home = None
+
+    def begin_test(self) -> None:
+        """Start the executor if there is none; the running test's real-time limit starts now."""
+        grace = 0.0
+        if self._process is None:
+            self.start()
+            grace = _START_GRACE
+        self._deadline = time.monotonic() + self.time_limit + grace
+
+    # -- asking ---------------------------------------------------------------------------
+    def next_seq(self) -> int:
+        self._seq += 1
+        return self._seq
+
+    def ask(self, request: Any, answer_type: type) -> Any:
+        """Send one request, return its answer, checked; a Verdict if there is none."""
+        if self._process is None:
+            self.begin_test()
+        try:
+            self._write(p.encode_frame(request))
+            answer = self._read_answer()
+        except p.ProtocolError as exc:
+            self.stop()
+            raise ExecutorLost(
+                "le programme a envoyé au correcteur un message illisible "
+                f"({exc}) : il a écrit sur le canal réservé au correcteur ; ce test ne "
+                "peut pas être noté"
+            ) from None
+        if type(answer) is not answer_type or answer.seq != request.seq:
+            self.stop()
+            raise ExecutorLost(
+                "le programme a envoyé au correcteur une réponse qui ne correspond pas à la "
+                "question posée : il a écrit sur le canal réservé au correcteur ; ce test ne "
+                "peut pas être noté"
+            )
+        return answer
+
+    def _write(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            remaining = self._deadline - time.monotonic()
+            if remaining <= 0:
+                self._timed_out()
+            _, writable, _ = select.select([], [self._requests], [], remaining)
+            if not writable:
+                continue
+            try:
+                written = os.write(self._requests, view)
+            except (BrokenPipeError, OSError):
+                self._died()
+            view = view[written:]
+
+    def _read_exactly(self, n: int) -> bytes:
+        while len(self._buffer) < n:
+            remaining = self._deadline - time.monotonic()
+            if remaining <= 0:
+                self._timed_out()
+            readable, _, _ = select.select([self._answers], [], [], remaining)
+            if not readable:
+                continue
+            try:
+                chunk = os.read(self._answers, max(65536, n - len(self._buffer)))
+            except BlockingIOError:
+                continue
+            except OSError:
+                chunk = b""
+            if not chunk:
+                self._died()
+            self._buffer += chunk
+        data, self._buffer = self._buffer[:n], self._buffer[n:]
+        return data
+
+    def _read_answer(self) -> Any:
+        header = self._read_exactly(p.HEADER_SIZE)
+        body = self._read_exactly(p.frame_length(header))
+        return p.decode_body(body, p.ANSWERS)
+
+    # -- when it goes wrong ----------------------------------------------------------------
+    def _died(self) -> NoReturn:
+        process = self._process
+        code: int | None = None
+        if process is not None:
+            try:
+                code = process.wait(timeout=2.0)
+            except subprocess.TimeoutExpired:
+                code = None
+        self.stop()
+        shown = f" (code de sortie {code})" if code is not None else ""
+        raise ExecutorLost(
+            f"le programme s'est arrêté brutalement pendant ce test{shown} : os._exit, un "
+            "signal, ou un plantage de l'interpréteur ?"
+        )
+
+    def _timed_out(self) -> NoReturn:
+        dump = self._collect_dump()
+        self.stop()
+        message, where = endless_loop_message(dump, self.target, self.time_limit)
+        raise RealTimeout(message, where)
+
+    def _collect_dump(self) -> str:
+        process = self._process
+        if process is None:
+            return ""
+        try:
+            os.kill(process.pid, signal.SIGUSR1)
+        except OSError:
+            return ""
+        chunks: list[bytes] = []
+        size = 0
+        end = time.monotonic() + _DUMP_GRACE
+        while size < _MAX_DUMP:
+            remaining = end - time.monotonic()
+            if remaining <= 0:
+                break
+            readable, _, _ = select.select([self._dump], [], [], min(remaining, 0.05))
+            if not readable:
+                if chunks and b"most recent call first" in b"".join(chunks):
+                    # A dump has come and nothing more is coming in: it is whole.
+                    break
+                continue
+            try:
+                chunk = os.read(self._dump, 65536)
+            except BlockingIOError:
+                continue
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)[:_MAX_DUMP].decode("utf-8", errors="replace")
+
+
+def endless_loop_message(dump: str, target: Path, limit: float) -> tuple[str, p.Where | None]:
+    """Word a real-time stop, naming the student's line found in the stack dump."""
+    base = f"le test a dépassé {limit:g} s de temps réel : une boucle sans fin ?"
+    resolved = target.resolve()
+    for block in dump.split("\n\n"):
+        if "most recent call first" not in block:
+            continue
+        for line in block.splitlines():
+            match = _FRAME.match(line)
+            if not match:
+                continue
+            try:
+                inside = Path(match["file"]).resolve().is_relative_to(resolved)
+            except (OSError, ValueError):
+                inside = False
+            if inside:
+                number = int(match["line"])
+                where = p.Where(
+                    Path(match["file"]).name,
+                    number,
+                    match["func"],
+                    _source_line(Path(match["file"]), number),
+                )
+                message = (
+                    f"le test a dépassé {limit:g} s de temps réel ; le programme tournait encore à "
+                    f"{where}. Une boucle qui ne rend jamais la main (calcul sans fin, "
+                    "attente active) bloque tout le programme."
+                )
+                return message, where
+    return base, None
+
+
+def _source_line(path: Path, number: int) -> str:
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return ""
+    return lines[number - 1].strip()[:200] if 0 < number <= len(lines) else ""

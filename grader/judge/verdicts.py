@@ -1,0 +1,88 @@
+"""What a test can end on besides a failed assertion, as the judge words it.
+
+`StudentError` is the student's code raising, or not being usable (status
+`error`). The others are `Verdict`s: `BaseException`s, so that no
+`except Exception` in a suite's helper swallows them, each carrying the
+status it gives the test.
+"""
+
+from __future__ import annotations
+
+from grader import protocol as p
+from grader.results import Status
+
+
+class StudentError(Exception):
+    """The student's code raised, or could not be used: reported as status `error`."""
+
+    def __init__(
+        self, message: str, where: p.Where | None = None, error: p.ErrorInfo | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.where = where
+        self.error = error
+
+
+class Verdict(BaseException):
+    """A test stopped by the judge itself; `status` is what the report shows."""
+
+    status: Status = Status.ERROR
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class DeadlockError(Verdict):
+    """Every task of the student's program waited on something that could never happen."""
+
+    def __init__(self, stuck: tuple[p.Stuck, ...]) -> None:
+        self.stuck = stuck
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        if not self.stuck:
+            return (
+                "interblocage : plus rien ne peut se produire (aucune tâche prête, aucun minuteur)"
+            )
+        parts = [f"{t.name} à {t.where}" if t.where else t.name for t in self.stuck]
+        return "interblocage : toutes les tâches attendent pour toujours — " + " ; ".join(parts)
+
+
+class TimeBudgetError(Verdict):
+    """The run went past its virtual-time budget: a loop that never ends."""
+
+    def __init__(self, budget: float, blocking: tuple[p.Blocked, ...] = ()) -> None:
+        self.budget = budget
+        self.blocking = blocking
+        super().__init__(
+            f"le programme tourne encore après {budget:.0f} s de temps simulé : "
+            "une boucle qui ne s'arrête jamais ?"
+        )
+
+
+class BusyLoopError(Verdict):
+    """The loop kept running tasks without ever letting time pass."""
+
+    def __init__(self, where: p.Where | None) -> None:
+        self.where = where
+        at = f" (à {where})" if where else ""
+        super().__init__(
+            f"boucle active{at} : une tâche reprend la main sans cesse sans que le temps "
+            "avance, elle attend en consommant le processeur au lieu d'attendre un événement"
+        )
+
+
+class RealTimeout(Verdict):
+    """The executor ran past the test's real-time limit and was stopped."""
+
+    status = Status.TIMEOUT
+
+    def __init__(self, message: str, where: p.Where | None) -> None:
+        super().__init__(message)
+        self.where = where
+
+
+class ExecutorLost(Verdict):
+    """The executor died, or said something the judge cannot believe."""
