@@ -298,7 +298,7 @@ class Call:
     spies: tuple[str, ...] = ()
     fakes: tuple[FakeSpec, ...] = ()
     patch: dict[str, Value] = field(default_factory=dict)
-    queues: tuple[QueueArg, ...] = ()  # args equal to {"$queue": i} stand for these
+    queues: tuple[tuple[int, QueueArg], ...] = ()  # (position among the arguments, queue)
     limit: float | None = None
     budget: float = 600.0
 
