@@ -48,6 +48,11 @@ MAX_INT_DIGITS = 200
 
 _HEADER = struct.Struct(">I")
 
+# Bound once, when the executor imports this module, before any student code:
+# a student who rebinds json.dumps changes nothing here.
+_dumps = json.dumps
+_loads = json.loads
+
 
 class ProtocolError(Exception):
     """A frame the judge cannot accept: malformed, oversized, or not what was asked."""
@@ -88,6 +93,9 @@ class Opaque:
 
     def __str__(self) -> str:
         return self.describe()
+
+    # A message that shows the value with !r says what it was, in French.
+    __repr__ = __str__
 
 
 # Stdlib mappings the executor may send as plain dicts: their iteration runs
@@ -553,7 +561,7 @@ def _reject_constant(name: str) -> Any:
 
 
 def encode_frame(record: Any) -> bytes:
-    body = json.dumps(to_wire(record), ensure_ascii=False, allow_nan=False).encode("utf-8")
+    body = _dumps(to_wire(record), ensure_ascii=False, allow_nan=False).encode("utf-8")
     if len(body) > MAX_FRAME:
         raise ProtocolError("message trop long")
     return _HEADER.pack(len(body)) + body
@@ -565,7 +573,7 @@ def decode_body(body: bytes, allowed: dict[str, type]) -> Any:
     except UnicodeDecodeError:
         raise ProtocolError("message qui n'est pas de l'UTF-8") from None
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
+        data = _loads(text, parse_constant=_reject_constant)
     except (ValueError, RecursionError):
         raise ProtocolError("message qui n'est pas du JSON") from None
     return from_wire(data, allowed)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -30,6 +29,7 @@ from pathlib import Path
 from grader.metadata import SUITES, Catalogue, ExerciseSpec, TestSpec, load_catalogue
 from grader.pool import ChildPool, PoolBroken, child_environment, fork_server_available
 from grader.results import Diagnostic, ExerciseResult, Report, Status, TestResult
+from grader.sealed import new_key, unseal
 
 # Real seconds one test may run. The solutions' slowest test takes a few
 # hundredths of a second; the margin absorbs a loaded machine.
@@ -71,16 +71,21 @@ class _Events:
             self.explanation = other.explanation
 
 
-def _read_events(path: Path, into: _Events) -> None:
+def _read_events(path: Path, key: str, into: _Events) -> None:
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return
     for raw in text.splitlines():
+        line = unseal(key, raw)
+        if line is None:
+            continue  # not the judge's: forged, or cut short by a kill
         try:
-            event = json.loads(raw)
+            event = json.loads(line)
         except json.JSONDecodeError:
-            continue  # a line cut short by a kill
+            continue
+        if not isinstance(event, dict):
+            continue
         kind = event.get("event")
         if kind == "start":
             into.started.append(str(event["test"]))
@@ -103,9 +108,10 @@ def _run_child(
     expected: int,
     suites: Path,
     pool: ChildPool | None,
-) -> tuple[Path, int | None]:
+) -> tuple[Path, str, int | None]:
     results = workdir / f"results-{attempt}.jsonl"
     results.touch()
+    key = new_key()
     command = [
         sys.executable,
         "-m",
@@ -131,23 +137,27 @@ def _run_child(
     hard_limit = _START_GRACE + time_limit * (expected + 1)
     if pool is not None:
         try:
-            return results, pool.run(command[3:], workdir, hard_limit)
+            # The fork server's request pipe is private: the key can ride in argv.
+            return results, key, pool.run([*command[3:], "--key", key], workdir, hard_limit)
         except PoolBroken:
-            return results, SERVER_LOST
-    code = _run_subprocess(command, workdir, hard_limit)
-    return results, code
+            return results, key, SERVER_LOST
+    code = _run_subprocess([*command, "--key", "-"], workdir, hard_limit, key)
+    return results, key, code
 
 
-def _run_subprocess(command: list[str], workdir: Path, hard_limit: float) -> int | None:
+def _run_subprocess(command: list[str], workdir: Path, hard_limit: float, key: str) -> int | None:
     process = subprocess.Popen(
         command,
-        stdin=subprocess.DEVNULL,
+        stdin=subprocess.PIPE,  # the key, which a command line would show to anyone
         stdout=subprocess.DEVNULL,  # the student's prints: never read, never kept
         stderr=subprocess.DEVNULL,
         cwd=str(workdir),
         env=child_environment(),
         start_new_session=True,  # so a kill takes the student's own children too
     )
+    assert process.stdin is not None
+    process.stdin.write((key + "\n").encode())
+    process.stdin.close()
     try:
         return process.wait(timeout=hard_limit)
     except subprocess.TimeoutExpired:
@@ -204,7 +214,7 @@ def grade_exercise(
                 break
             batch = remaining[:1] if isolate else remaining
             skip = ids - set(batch)
-            results_file, code = _run_child(
+            results_file, key, code = _run_child(
                 target,
                 exercise,
                 skip,
@@ -233,7 +243,7 @@ def grade_exercise(
                 isolate = True
                 continue
             attempt_events = _Events()
-            _read_events(results_file, attempt_events)
+            _read_events(results_file, key, attempt_events)
             events.merge(attempt_events)
             unfinished = [
                 t for t in attempt_events.started if t not in events.outcomes and t in ids

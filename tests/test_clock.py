@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.clock import (
+from grader.executor.clock import (
     BusyLoopError,
     DeadlockError,
     TimeBudgetError,

@@ -74,7 +74,7 @@ def suites(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copy(SUITES / "pytest.ini", root / "pytest.ini")
     for spec in CATALOGUE.exercises:
         tests = [f"\n\ndef test_{t.id}(student):\n    run(student.{t.id})\n" for t in spec.tests]
-        suite = "from grader.harness import run\n" + "".join(tests)
+        suite = "from grader.judge.harness import run\n" + "".join(tests)
         (root / "public" / f"test_{spec.id}.py").write_text(suite, encoding="utf-8")
     return root
 

@@ -91,7 +91,7 @@ def test_a_crash_still_runs_the_tests_after_it() -> None:
 
 @pytest.mark.parametrize("name", ["correct", "endless", "crash"])
 def test_without_the_fork_server_children_are_plain_subprocesses(name: str) -> None:
-    # Where there is no fork (Windows), each child is `python -m grader.child`.
+    # Where there is no fork (Windows), each child is `python -m grader.judge`.
     from grader.runner import grade_exercise
 
     status, _, score = CASES[name]

@@ -168,7 +168,7 @@ class BlockingCall:
 
 
 class LoopObserver(Protocol):
-    """What the pitfall diagnostics watch in the virtual loops (see grader.diagnostics).
+    """What the pitfall diagnostics watch in the virtual loops (see grader.executor.diagnostics).
 
     Each hook runs on the loop's thread in the middle of the student's run: it
     must be quick and must never raise.

@@ -190,6 +190,12 @@ def _safe_str(exc: BaseException) -> str:
     return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
 
 
+_TEST_TOOL_BASES = (
+    ("_pytest.outcomes", "OutcomeException"),
+    ("hypothesis.errors", "HypothesisException"),
+)
+
+
 def _kind(exc: BaseException) -> str:
     # By class, never by name: a student's class called "Flaky" is just a class.
     if isinstance(exc, NotImplementedError):
@@ -202,9 +208,12 @@ def _kind(exc: BaseException) -> str:
         return "keyboard_interrupt"
     if isinstance(exc, SyntaxError):
         return "syntax"
-    module = type(exc).__module__
-    if type(module) is str and module.split(".")[0] in ("_pytest", "pytest", "hypothesis"):
-        return "test_tool"
+    # pytest presents its outcomes as builtins: look at the classes themselves.
+    for name, attribute in _TEST_TOOL_BASES:
+        tool = sys.modules.get(name)
+        base = getattr(tool, attribute, None) if tool is not None else None
+        if isinstance(base, type) and isinstance(exc, base):
+            return "test_tool"
     if not isinstance(exc, Exception):
         return "base_exception"
     return "exception"

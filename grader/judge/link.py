@@ -137,6 +137,9 @@ class ExecutorLink:
             grace = _START_GRACE
         self._deadline = time.monotonic() + self.time_limit + grace
 
+    def restart_deadline(self) -> None:
+        self._deadline = time.monotonic() + self.time_limit
+
     # -- asking ---------------------------------------------------------------------------
     def next_seq(self) -> int:
         self._seq += 1

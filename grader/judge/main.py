@@ -53,7 +53,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--public-only", action="store_true")
     parser.add_argument("--suites", default=str(SUITES))
     parser.add_argument("--explanation", default="")
+    # "-": read on standard input, where a plain subprocess's argv would show it.
+    parser.add_argument("--key", default="")
     args = parser.parse_args(argv)
+    key = sys.stdin.readline().strip() if args.key == "-" else args.key
 
     suites = Path(args.suites)
     files = [suites / "public" / f"test_{args.exercise}.py"]
@@ -93,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
             args.skip,
             "--grader-explanation",
             args.explanation,
+            "--grader-key",
+            key,
         ]
     )
     sys.stdout.flush()

@@ -27,6 +27,7 @@ from grader.judge.harness import StudentModule, import_error, tampering_error
 from grader.judge.link import ExecutorLink
 from grader.judge.verdicts import DeadlockError, StudentError, Verdict
 from grader.results import Diagnostic, Status, clean_text
+from grader.sealed import seal
 
 # How much of a message, and of the student's explanation, a result keeps.
 MAX_MESSAGE = 4_000
@@ -53,6 +54,7 @@ class GraderState:
     target: Path
     link: ExecutorLink
     sink: IO[str] | None
+    key: str
     skip: frozenset[str]
     explanation: str = ""  # the attribute to report, as the catalogue names it
     explanation_sent: bool = False
@@ -62,7 +64,8 @@ class GraderState:
 
     def emit(self, event: dict[str, Any]) -> None:
         if self.sink is not None:
-            self.sink.write(json.dumps(event, ensure_ascii=False) + "\n")
+            line = json.dumps(event, ensure_ascii=False)
+            self.sink.write(seal(self.key, line) + "\n")
             self.sink.flush()
 
     def diagnose(self, diagnostic: Diagnostic) -> None:
@@ -81,6 +84,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("grader")
     group.addoption("--grader-target", default="exercises", help="folder of the student's modules")
     group.addoption("--grader-results", default=None, help="JSON-lines file for outcomes")
+    group.addoption("--grader-key", default="", help="key that seals each results line")
     group.addoption("--grader-skip", default="", help="comma-separated test ids not to run")
     group.addoption("--grader-time-limit", type=float, default=5.0, help="real seconds per test")
     group.addoption(
@@ -126,6 +130,7 @@ def pytest_configure(config: pytest.Config) -> None:
         target=target,
         link=ExecutorLink(target, _exercise_module(config), config.getoption("--grader-time-limit")),
         sink=open(results, "a", encoding="utf-8") if results else None,
+        key=config.getoption("--grader-key"),
         skip=frozenset(s for s in config.getoption("--grader-skip").split(",") if s),
         explanation=config.getoption("--grader-explanation"),
     )
@@ -172,6 +177,9 @@ def student(request: pytest.FixtureRequest) -> Iterator[StudentModule]:
     loaded: p.Loaded = link.ask(
         p.Begin(link.next_seq(), _test_id(request.node), request.node.nodeid), p.Loaded
     )
+    # The import had its own limit (with the executor's start-up on a first
+    # test); the test's calls get a whole one.
+    link.restart_deadline()
     try:
         if loaded.error is not None:
             raise import_error(link.module, loaded.error)
