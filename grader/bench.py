@@ -11,6 +11,16 @@ contract has it.
 When ``grader.batch`` is there, it also times the grading of a small class
 (``--submissions``), made of copies of the solutions.
 
+It also counts CPU seconds (user and system, of the grader and every process
+it started: judges, executors, the fork server), which a loaded machine does
+not inflate the way it inflates wall time, and sets them beside two figures
+measured in the same run, run for run interleaved:
+
+- the import floor, ``python -c "import pytest, hypothesis, freezegun"``;
+- with ``--baseline DIR``, the same grade by another copy of the kit (for
+  example the commit before a change, ``git worktree add DIR COMMIT``), so a
+  change's cost is a ratio measured on the same machine at the same time.
+
 This measures real time on purpose: it is a benchmark, never a test verdict.
 """
 
@@ -19,6 +29,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import os
 import resource
 import shutil
 import statistics
@@ -42,25 +53,49 @@ class Run:
     """One ``python -m grader`` process, as seen from outside and from its timing file."""
 
     wall: float
+    cpu: float
     score: float
     max_score: float
     timing: dict[str, dict[str, float]]
 
 
-def grade_once(target: Path, workdir: Path, jobs: int | None) -> Run:
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _timed(
+    command: list[str], **kwargs: object
+) -> tuple[subprocess.CompletedProcess[str], float, float]:
+    """Run a command; its result, wall seconds and CPU seconds (its whole process tree)."""
+    cpu_before = _children_cpu()
+    started = time.perf_counter()
+    done = subprocess.run(
+        command, capture_output=True, text=True, encoding="utf-8", check=False, **kwargs
+    )  # type: ignore[call-overload]
+    return done, time.perf_counter() - started, _children_cpu() - cpu_before
+
+
+def grade_once(target: Path, workdir: Path, jobs: int | None, kit: Path | None = None) -> Run:
     timing_file = workdir / "timing.json"
     command = [sys.executable, "-m", "grader", "--target", str(target), "--format", "json"]
     command += ["--timing", str(timing_file)]
     if jobs is not None:
         command += ["--jobs", str(jobs)]
-    started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", check=False)
-    wall = time.perf_counter() - started
+    # Another copy of the kit: its own grader package, found first.
+    env = None if kit is None else {**os.environ, "PYTHONPATH": str(kit)}
+    done, wall, cpu = _timed(command, env=env, cwd=str(kit) if kit else None)
     if done.returncode != 0:
         raise SystemExit(f"la correction a échoué (code {done.returncode}) : {done.stderr.strip()}")
     report = json.loads(done.stdout)
     timing = json.loads(timing_file.read_text(encoding="utf-8"))
-    return Run(wall, float(report["score"]), float(report["max_score"]), timing)
+    return Run(wall, cpu, float(report["score"]), float(report["max_score"]), timing)
+
+
+def import_floor() -> float:
+    """CPU seconds of an interpreter that only imports the grading tools."""
+    _, _, cpu = _timed([sys.executable, "-c", "import pytest, hypothesis, freezegun"])
+    return cpu
 
 
 def peak_memory_mb() -> float:
@@ -154,16 +189,41 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--check", action="store_true", help="code de sortie 1 si un objectif est manqué"
     )
+    parser.add_argument(
+        "--baseline",
+        default=None,
+        help="une autre copie du kit, mesurée dans le même passage (ex. : git worktree)",
+    )
     args = parser.parse_args(argv)
-    target = Path(args.target)
+    target = Path(args.target).resolve()
+    baseline = Path(args.baseline).resolve() if args.baseline else None
     exercise_ids = load_catalogue().ids
 
     print(f"Correction de {target}/ : {args.runs} passages de python -m grader (démarrage compris)")
     runs: list[Run] = []
+    floors: list[float] = []
+    base_runs: list[Run] = []
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         for _ in range(max(1, args.runs)):
+            # Interleaved, so that a change in the machine's load touches all three alike.
             runs.append(grade_once(target, Path(tmp), args.jobs))
+            floors.append(import_floor())
+            if baseline is not None:
+                base_runs.append(grade_once(baseline / "solutions", Path(tmp), args.jobs, baseline))
     lines, ok = report_runs(runs, exercise_ids)
+    cpu = statistics.median(r.cpu for r in runs)
+    floor = statistics.median(floors)
+    lines.append(
+        f"CPU : {cpu:.2f} s pour une correction complète (médiane), plancher des imports "
+        f"{floor:.2f} s, rapport {_ratio(cpu, floor):.1f} ×"
+    )
+    if base_runs:
+        base_cpu = statistics.median(r.cpu for r in base_runs)
+        base_wall = statistics.median(r.wall for r in base_runs)
+        lines.append(
+            f"référence {baseline} : CPU {base_cpu:.2f} s, réel {base_wall:.3f} s ; "
+            f"rapport CPU de cette version à la référence : {_ratio(cpu, base_cpu):.2f} ×"
+        )
     peak = peak_memory_mb()
     memory_ok = peak < TARGET_PEAK_MB
     lines.append(

@@ -29,7 +29,7 @@ import types
 import typing
 from collections import Counter, OrderedDict, defaultdict
 from dataclasses import MISSING, dataclass, field, fields, is_dataclass
-from typing import Any, BinaryIO, Union, get_args, get_origin
+from typing import Any, Protocol, Union, get_args, get_origin
 
 # The largest frame either side accepts, in bytes. An observation of the
 # biggest honest run (every line printed, every call spied) is a few hundred
@@ -335,6 +335,9 @@ class ErrorInfo:
     where: Where | None = None
     code: Value = None  # sys.exit's code
     at: float = 0.0  # virtual seconds since the call began
+    # The builtin classes it derives from, nearest first ("ConnectionError", "OSError", …):
+    # a student's own subclass of ConnectionError is still a ConnectionError.
+    builtin_bases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -589,7 +592,11 @@ def frame_length(header: bytes) -> int:
 HEADER_SIZE = _HEADER.size
 
 
-def read_frame(stream: BinaryIO, allowed: dict[str, type]) -> Any:
+class Readable(Protocol):
+    def read(self, n: int, /) -> bytes: ...
+
+
+def read_frame(stream: Readable, allowed: dict[str, type]) -> Any:
     """Blocking read of one frame (the executor's side: the judge is trusted)."""
     header = stream.read(HEADER_SIZE)
     if len(header) < HEADER_SIZE:

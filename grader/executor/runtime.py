@@ -236,7 +236,10 @@ def error_info(exc: BaseException, clock: VirtualClock, at: float) -> p.ErrorInf
         message = str(exc.msg)[:MAX_MESSAGE]
     else:
         message = _safe_str(exc)
-    return p.ErrorInfo(kind, p.opaque_of(exc).type, message, where, code, round(at, 6))
+    bases = tuple(
+        c.__name__ for c in type(exc).__mro__ if c.__module__ == "builtins" and c is not object
+    )
+    return p.ErrorInfo(kind, p.opaque_of(exc).type, message, where, code, round(at, 6), bases)
 
 
 def load_module(path: str, name: str, clock: VirtualClock) -> tuple[ModuleType | None, p.Loaded]:

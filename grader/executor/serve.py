@@ -77,7 +77,7 @@ class Server:
         )
 
 
-def serve(requests: BinaryIO, server: Server) -> None:
+def serve(requests: p.Readable, server: Server) -> None:
     while True:
         try:
             request = p.read_frame(requests, p.REQUESTS)
@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     real_exit = os._exit
-    os._exit = forbid_os_exit(real_exit)
+    os._exit = forbid_os_exit(real_exit)  # type: ignore[assignment]
     sys.dont_write_bytecode = True  # never leave caches in the student's folder
     # On the judge's request (its real-time limit), every stack goes to the
     # dump pipe, so the report can name the student's line that was running.

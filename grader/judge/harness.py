@@ -40,6 +40,7 @@ from grader.judge.verdicts import (
 )
 
 __all__ = [
+    "Blocked",
     "BusyLoopError",
     "DeadlockError",
     "Execution",
@@ -48,8 +49,10 @@ __all__ = [
     "Function",
     "Line",
     "Opaque",
+    "Put",
     "Queue",
     "RealTimeout",
+    "Recorded",
     "StudentError",
     "StudentModule",
     "TimeBudgetError",
@@ -67,11 +70,14 @@ DEFAULT_BUDGET = 600.0
 _EPSILON = 1e-5
 
 Line = p.Printed
+Recorded = p.Recorded
+Put = p.Put
+Blocked = p.Blocked
 Opaque = p.Opaque
 Queue = p.QueueArg
 
 
-def Fake(  # noqa: N802 - reads as the record it builds
+def Fake(
     name: str,
     *,
     asynchronous: bool = True,
@@ -117,7 +123,7 @@ class Function:
     kind: str
 
     @property
-    def __name__(self) -> str:  # noqa: PLW3201 - messages name the function as Python would
+    def __name__(self) -> str:
         return self.name
 
 
@@ -239,7 +245,9 @@ def run(
     )
     obs: p.Observation = link.ask(request, p.Observation)
     _check_time(obs, fake_specs)
-    call = _call_text(fn.name, tuple("queue" if isinstance(a, p.QueueArg) else a for a in args), kwargs)
+    call = _call_text(
+        fn.name, tuple("queue" if isinstance(a, p.QueueArg) else a for a in args), kwargs
+    )
     if obs.outcome in ("returned", "still_running"):
         return Execution(
             value=obs.value,

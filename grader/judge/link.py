@@ -151,7 +151,7 @@ class ExecutorLink:
             self.begin_test()
         try:
             self._write(p.encode_frame(request))
-            answer = self._read_answer()
+            answer: Any = self._read_answer()
         except p.ProtocolError as exc:
             self.stop()
             raise ExecutorLost(
@@ -159,7 +159,7 @@ class ExecutorLink:
                 f"({exc}) : il a écrit sur le canal réservé au correcteur ; ce test ne "
                 "peut pas être noté"
             ) from None
-        if type(answer) is not answer_type or answer.seq != request.seq:
+        if type(answer) is not answer_type or getattr(answer, "seq", None) != request.seq:
             self.stop()
             raise ExecutorLost(
                 "le programme a envoyé au correcteur une réponse qui ne correspond pas à la "

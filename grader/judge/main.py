@@ -114,4 +114,3 @@ def run_forked(argv: list[str], workdir: str) -> None:
         os.dup2(devnull, fd)
     os.chdir(workdir)
     main(argv)
-

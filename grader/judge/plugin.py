@@ -128,7 +128,9 @@ def pytest_configure(config: pytest.Config) -> None:
     _hypothesis_profile()
     state = GraderState(
         target=target,
-        link=ExecutorLink(target, _exercise_module(config), config.getoption("--grader-time-limit")),
+        link=ExecutorLink(
+            target, _exercise_module(config), config.getoption("--grader-time-limit")
+        ),
         sink=open(results, "a", encoding="utf-8") if results else None,
         key=config.getoption("--grader-key"),
         skip=frozenset(s for s in config.getoption("--grader-skip").split(",") if s),
