@@ -450,18 +450,19 @@ _RECORDS: dict[str, type] = {
 
 def to_wire(record: Any) -> Any:
     """A record as JSON-ready data, values encoded; used on both sides."""
-    return _to_wire(record, Any)
+    hints = _hints(type(record))
+    return {
+        "@": type(record).__name__,
+        **{f.name: _to_wire(getattr(record, f.name), hints[f.name]) for f in fields(record)},
+    }
 
 
 def _to_wire(obj: Any, hint: Any) -> Any:
-    if is_dataclass(obj) and not isinstance(obj, type):
-        hints = _hints(type(obj))
-        return {
-            "@": type(obj).__name__,
-            **{f.name: _to_wire(getattr(obj, f.name), hints[f.name]) for f in fields(obj)},
-        }
+    # A value slot first: an Opaque (or a student's dataclass) there is a value, not a record.
     if hint is Any:
         return encode_value(obj)
+    if is_dataclass(obj) and not isinstance(obj, type):
+        return to_wire(obj)
     origin = get_origin(hint)
     if origin is tuple:
         args = get_args(hint)

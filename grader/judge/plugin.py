@@ -25,7 +25,13 @@ import pytest
 from grader import protocol as p
 from grader.judge.harness import StudentModule, import_error, tampering_error
 from grader.judge.link import ExecutorLink
-from grader.judge.verdicts import DeadlockError, StudentError, Verdict
+from grader.judge.verdicts import (
+    DeadlockError,
+    RealTimeout,
+    SetupStopped,
+    StudentError,
+    Verdict,
+)
 from grader.results import Diagnostic, Status, clean_text
 from grader.sealed import seal
 
@@ -60,7 +66,10 @@ class GraderState:
     explanation_sent: bool = False
     diagnostics_seen: set[tuple[str, str | None, int | None]] = field(default_factory=set)
     outcomes: list[Outcome] = field(default_factory=list)
-    virtual: dict[str, float] = field(default_factory=dict)
+    # Set when the module's import itself never ended: it is the same import
+    # for every test (same file, same seed), so the later tests get the same
+    # verdict at once instead of one real-time limit each.
+    import_stopped: SetupStopped | None = None
 
     def emit(self, event: dict[str, Any]) -> None:
         if self.sink is not None:
@@ -175,10 +184,18 @@ def student(request: pytest.FixtureRequest) -> Iterator[StudentModule]:
     """The student's module for this test, imported fresh by the executor on a new clock."""
     state = request.config.stash[STATE]
     link = state.link
-    link.begin_test()
-    loaded: p.Loaded = link.ask(
-        p.Begin(link.next_seq(), _test_id(request.node), request.node.nodeid), p.Loaded
-    )
+    if state.import_stopped is not None:
+        raise state.import_stopped
+    try:
+        link.begin_test()
+        loaded: p.Loaded = link.ask(
+            p.Begin(link.next_seq(), _test_id(request.node), request.node.nodeid), p.Loaded
+        )
+    except RealTimeout as verdict:
+        state.import_stopped = SetupStopped(verdict)
+        raise state.import_stopped from None
+    except Verdict as verdict:
+        raise SetupStopped(verdict) from None
     # The import had its own limit (with the executor's start-up on a first
     # test); the test's calls get a whole one.
     link.restart_deadline()
@@ -218,9 +235,13 @@ def _end_test(state: GraderState, test: str) -> None:
         )
 
 
+def _unwrapped(exc: BaseException) -> BaseException:
+    return exc.verdict if isinstance(exc, SetupStopped) else exc
+
+
 def describe_failure(excinfo: pytest.ExceptionInfo[BaseException]) -> tuple[Status, str]:
     """The status and French message for what a test raised."""
-    exc = excinfo.value
+    exc = _unwrapped(excinfo.value)
     if isinstance(exc, StudentError):
         return Status.ERROR, exc.message
     if isinstance(exc, DeadlockError):
@@ -260,7 +281,7 @@ def pytest_runtest_makereport(
         if report.when == "teardown":
             status = Status.ERROR
         outcome = Outcome(test, status, clean_text(message)[:MAX_MESSAGE], report.duration, 0.0)
-        where = getattr(call.excinfo.value, "where", None)
+        where = getattr(_unwrapped(call.excinfo.value), "where", None)
         if status is Status.TIMEOUT and isinstance(where, p.Where):
             state.diagnose(
                 Diagnostic(

@@ -86,3 +86,15 @@ class RealTimeout(Verdict):
 
 class ExecutorLost(Verdict):
     """The executor died, or said something the judge cannot believe."""
+
+
+class SetupStopped(Exception):
+    """A Verdict met while a fixture was being set up, carried as an Exception.
+
+    pytest's fixture cache expects setup to fail with an Exception; a
+    BaseException there leaves it half-done and breaks every later test.
+    """
+
+    def __init__(self, verdict: Verdict) -> None:
+        super().__init__(verdict.message)
+        self.verdict = verdict

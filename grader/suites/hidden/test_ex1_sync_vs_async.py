@@ -11,23 +11,32 @@ the completion order is never ambiguous.
 
 from __future__ import annotations
 
-import asyncio
-import inspect
 import math
 import string
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from grader.harness import Execution, fmt_t, now, require, run
+from grader.judge.harness import (
+    Execution,
+    Fake,
+    Opaque,
+    StudentModule,
+    fmt_t,
+    norm,
+    require,
+    run,
+    show,
+)
 
 # Virtual times are exact to the microsecond: a hundredth of a second leaves room
 # only for rounding, never for a wrong schedule.
 TOLERANCE = 0.005
+
+# Results are shown in full when they fit: the student compares them with what was expected.
+LONGUEUR_VALEUR = 400
 
 SOURCES = ("users", "orders", "inventory")
 
@@ -72,82 +81,56 @@ A_REBOURS: Scenario = {
 
 @dataclass
 class Appels:
-    """When each fetch function was called, in call order."""
+    """When each fetch function was called and when it ended, in call order."""
 
-    debuts: list[tuple[str, float]]
+    # (source, start, end): absolute virtual times, end None if it never finished.
+    debuts: list[tuple[str, float, float | None]]
 
     def de(self, source: str) -> list[float]:
-        return [t for s, t in self.debuts if s == source]
+        return [t for s, t, _ in self.debuts if s == source]
 
 
 def _nom(source: str, asynchrone: bool) -> str:
     return f"fetch_{source}_async" if asynchrone else f"fetch_{source}"
 
 
-def _doublure_sync(
-    source: str, duree: float, valeur: list[str], appels: Appels
-) -> Callable[[], list[str]]:
-    def doublure() -> list[str]:
-        appels.debuts.append((source, now()))
-        # Blocking on purpose: the given functions block the same way.
-        time.sleep(duree)
-        return list(valeur)
-
-    doublure.__name__ = _nom(source, False)
-    return doublure
-
-
-def _doublure_async(
-    source: str, duree: float, valeur: list[str], appels: Appels
-) -> Callable[[], Any]:
-    async def doublure() -> list[str]:
-        appels.debuts.append((source, now()))
-        await asyncio.sleep(duree)
-        return list(valeur)
-
-    doublure.__name__ = _nom(source, True)
-    return doublure
-
-
-def _espion(
-    source: str, original: Callable[[], Any], asynchrone: bool, appels: Appels
-) -> Callable[[], Any]:
-    """Wraps the student's own function: records the call, changes nothing else."""
-    if asynchrone:
-
-        async def espion_async() -> Any:
-            appels.debuts.append((source, now()))
-            return await original()
-
-        espion_async.__name__ = _nom(source, True)
-        return espion_async
-
-    def espion() -> Any:
-        appels.debuts.append((source, now()))
-        return original()
-
-    espion.__name__ = _nom(source, False)
-    return espion
-
-
 def _executer(
-    student: Any, monkeypatch: Any, scenario: Scenario | None, asynchrone: bool
+    student: StudentModule, scenario: Scenario | None, asynchrone: bool
 ) -> tuple[Execution, Appels]:
-    """Runs run_sync or run_async with the scenario's fetch functions in the module."""
+    """Runs run_sync or run_async with the scenario's fetch functions in the module.
+
+    Without a scenario, the student's own functions run, spied; with one,
+    stand-ins wait the scenario's durations (blocking with time.sleep for the
+    sync ones, as the given functions do) and return its lists.
+    """
     fonction = require(student, "run_async" if asynchrone else "run_sync", coroutine=asynchrone)
-    appels = Appels([])
-    with monkeypatch.context() as patch:
-        for source in SOURCES:
-            nom = _nom(source, asynchrone)
-            if scenario is None:
-                original = require(student, nom, coroutine=asynchrone)
-                patch.setattr(student, nom, _espion(source, original, asynchrone, appels))
-            else:
-                duree, valeur = scenario[source]
-                faire = _doublure_async if asynchrone else _doublure_sync
-                patch.setattr(student, nom, faire(source, duree, valeur, appels))
-        ex = run(fonction)
-    return ex, appels
+    noms = [_nom(source, asynchrone) for source in SOURCES]
+    if scenario is None:
+        for nom in noms:
+            # The spied functions must exist, and be of the right kind, to be run at all.
+            require(student, nom, coroutine=asynchrone)
+        ex = run(fonction, spies=noms)
+    else:
+        doublures = [
+            Fake(
+                nom,
+                asynchronous=asynchrone,
+                default_delay=scenario[source][0],
+                default_result=scenario[source][1],
+            )
+            for nom, source in zip(noms, SOURCES, strict=True)
+        ]
+        ex = run(fonction, fakes=doublures)
+    debuts = [
+        (source, r.start, r.end)
+        for nom, source in zip(noms, SOURCES, strict=True)
+        for r in ex.calls_of(nom)
+    ]
+    # Call order by start. Between two blocking calls that start at the same
+    # instant, the one that ends first (a wait of 0 s) was made first; the
+    # records carry no sequence number. Unfinished calls go last among equals.
+    debuts.sort(key=lambda d: (d[1], math.inf if d[2] is None else d[2]))
+    return ex, Appels(debuts)
 
 
 # -- messages -------------------------------------------------------------------------------
@@ -187,6 +170,14 @@ def _valeurs(scenario: Scenario | None) -> list[list[str]]:
     return [donnees[s][1] for s in SOURCES]
 
 
+def _les_resultats(resultats: Any) -> str:
+    """What came back as the results, for « … a renvoyé … » in a message."""
+    if isinstance(resultats, Opaque):
+        # « les résultats un objet coroutine » would not read: say what came instead.
+        return f"comme résultats {show(resultats)}"
+    return f"les résultats {show(resultats, LONGUEUR_VALEUR)}"
+
+
 def _note_blocage(ex: Execution) -> str:
     """Points at a blocking time.sleep, the usual cause of a serialised schedule."""
     if not ex.blocking:
@@ -203,11 +194,12 @@ def _note_blocage(ex: Execution) -> str:
 def _resultat(ex: Execution, appel: str) -> tuple[Any, float]:
     valeur = ex.value
     assert isinstance(valeur, (tuple, list)) and len(valeur) == 2, (
-        f"{appel} a renvoyé {valeur!r} ; attendu un couple ([users, orders, inventory], elapsed)"
+        f"{appel} a renvoyé {show(valeur, LONGUEUR_VALEUR)} ; "
+        "attendu un couple ([users, orders, inventory], elapsed)"
     )
     resultats, elapsed = valeur
     assert isinstance(elapsed, (int, float)) and not isinstance(elapsed, bool), (
-        f"{appel} a renvoyé {elapsed!r} comme temps écoulé ; attendu un nombre de secondes, "
+        f"{appel} a renvoyé {show(elapsed)} comme temps écoulé ; attendu un nombre de secondes, "
         "mesuré avec time.perf_counter()"
     )
     return resultats, float(elapsed)
@@ -224,8 +216,21 @@ def _appels_uniques(appels: Appels, appel: str, sujet: str, asynchrone: bool) ->
 
 
 def _compact(text: str) -> str:
-    # The contract allows any white space between words: compare without it.
+    # The contract allows any white space between words, or none around « : » :
+    # compare without it (norm would still tell "synchrone:" from "synchrone :").
     return "".join(text.split())
+
+
+# The class names of what asyncio hands back to be awaited (gather's future, a
+# task, a plain future): the executor sends them as opaque values.
+AWAITABLES = frozenset({"Future", "Task", "_GatheringFuture"})
+
+
+def _a_attendre(valeur: Any) -> bool:
+    """A coroutine, task or future that came back instead of its result."""
+    if not isinstance(valeur, Opaque):
+        return False
+    return bool(valeur.coroutine) or valeur.type.rsplit(".", 1)[-1] in AWAITABLES
 
 
 # -- tests ----------------------------------------------------------------------------------
@@ -234,17 +239,22 @@ def _compact(text: str) -> str:
 @given(scenario=scenarios())
 @example(scenario=None)
 @example(scenario=A_REBOURS)
-def test_resultats_dans_l_ordre(student: Any, monkeypatch: Any, scenario: Scenario | None) -> None:
+def test_resultats_dans_l_ordre(student: StudentModule, scenario: Scenario | None) -> None:
     attendu = _valeurs(scenario)
     for asynchrone in (False, True):
         appel = _appel(asynchrone)
         sujet = _sujet(scenario, asynchrone, valeurs=True)
-        ex, _ = _executer(student, monkeypatch, scenario, asynchrone)
+        ex, _ = _executer(student, scenario, asynchrone)
         resultats, _ = _resultat(ex, appel)
         obtenu = list(resultats) if isinstance(resultats, (list, tuple)) else resultats
-        if inspect.isawaitable(resultats):
+        if _a_attendre(resultats):
             cause = (
                 " : c'est un objet à attendre, pas les résultats eux-mêmes ; un « await » "
+                "est-il oublié ? (voir « Les pièges classiques »)"
+            )
+        elif isinstance(obtenu, list) and any(_a_attendre(r) for r in obtenu):
+            cause = (
+                " : ce sont des objets à attendre, pas leurs résultats ; un « await » "
                 "est-il oublié ? (voir « Les pièges classiques »)"
             )
         elif (
@@ -261,19 +271,20 @@ def test_resultats_dans_l_ordre(student: Any, monkeypatch: Any, scenario: Scenar
         else:
             cause = ""
         assert obtenu == attendu, (
-            f"{sujet} a renvoyé les résultats {resultats!r} ; attendu {attendu!r}, les valeurs "
-            f"renvoyées par les trois fonctions, dans l'ordre users, orders, inventory{cause}"
+            f"{sujet} a renvoyé {_les_resultats(resultats)} ; attendu "
+            f"{attendu!r}, les valeurs renvoyées par les trois fonctions, dans l'ordre users, "
+            f"orders, inventory{cause}"
         )
 
 
 @given(scenario=scenarios())
 @example(scenario=None)
-def test_sync_somme_des_durees(student: Any, monkeypatch: Any, scenario: Scenario | None) -> None:
+def test_sync_somme_des_durees(student: StudentModule, scenario: Scenario | None) -> None:
     appel = _appel(False)
     sujet = _sujet(scenario, False)
-    ex, appels = _executer(student, monkeypatch, scenario, False)
+    ex, appels = _executer(student, scenario, False)
     _appels_uniques(appels, appel, sujet, False)
-    ordre = [s for s, _ in appels.debuts]
+    ordre = [s for s, _, _ in appels.debuts]
     assert ordre == list(SOURCES), (
         f"{appel} a appelé {', '.join(_nom(s, False) for s in ordre)} dans cet ordre ; "
         "attendu fetch_users, puis fetch_orders, puis fetch_inventory"
@@ -294,12 +305,10 @@ def test_sync_somme_des_durees(student: Any, monkeypatch: Any, scenario: Scenari
 @given(scenario=scenarios())
 @example(scenario=None)
 @example(scenario=A_REBOURS)
-def test_async_duree_du_plus_long(
-    student: Any, monkeypatch: Any, scenario: Scenario | None
-) -> None:
+def test_async_duree_du_plus_long(student: StudentModule, scenario: Scenario | None) -> None:
     appel = _appel(True)
     sujet = _sujet(scenario, True)
-    ex, _ = _executer(student, monkeypatch, scenario, True)
+    ex, _ = _executer(student, scenario, True)
     durees = _durees(scenario)
     plus_long, somme = max(durees), sum(durees)
     if not math.isclose(ex.elapsed, plus_long, abs_tol=TOLERANCE):
@@ -328,18 +337,35 @@ def test_async_duree_du_plus_long(
 @given(scenario=scenarios())
 @example(scenario=None)
 @example(scenario=A_REBOURS)
-def test_demarrage_simultane(student: Any, monkeypatch: Any, scenario: Scenario | None) -> None:
+def test_demarrage_simultane(student: StudentModule, scenario: Scenario | None) -> None:
     appel = _appel(True)
     sujet = _sujet(scenario, True)
-    ex, appels = _executer(student, monkeypatch, scenario, True)
+    ex, appels = _executer(student, scenario, True)
     _appels_uniques(appels, appel, sujet, True)
-    for source, t in sorted(appels.debuts, key=lambda d: d[1]):
+    for source, t, _ in appels.debuts:
         depart = t - ex.t0
         assert abs(depart) < TOLERANCE, (
             f"{sujet} a démarré {_nom(source, True)} à {fmt_t(depart)} ; attendu à "
             f"{fmt_t(0)}, en même temps que les deux autres, sans attendre la fin d'aucune"
             f"{_note_blocage(ex)}"
         )
+    # Starting them is not enough: run_async must also wait for the three to finish.
+    # A spied coroutine cancelled when the call ends is recorded as ended then, so
+    # the tasks left running are checked as well as the ends.
+    retour = ex.t0 + ex.elapsed
+    attendre = (
+        f"attendu que {appel} attende la fin des trois coroutines (await asyncio.gather(...)) "
+        "avant de mesurer le temps et de renvoyer les résultats"
+    )
+    for source, _, fin in appels.debuts:
+        assert fin is not None and fin <= retour + TOLERANCE, (
+            f"{sujet} a démarré {_nom(source, True)} à {fmt_t(0)} mais a renvoyé son résultat "
+            f"à {fmt_t(ex.elapsed)} sans attendre sa fin ; {attendre}"
+        )
+    assert not ex.pending, (
+        f"{sujet} a renvoyé son résultat à {fmt_t(ex.elapsed)} en laissant des tâches en cours "
+        f"({', '.join(ex.pending[:3])}) ; {attendre}"
+    )
 
 
 ATTENTES = (
@@ -349,7 +375,7 @@ ATTENTES = (
 )
 
 
-def test_coroutines_attendent_sans_bloquer(student: Any) -> None:
+def test_coroutines_attendent_sans_bloquer(student: StudentModule) -> None:
     for nom, duree, valeur in ATTENTES:
         fonction = require(student, nom, coroutine=True)
         ex = run(fonction)
@@ -372,8 +398,8 @@ def test_coroutines_attendent_sans_bloquer(student: Any) -> None:
             f"une attente de {duree:g} s{oubli}"
         )
         assert ex.value == valeur, (
-            f"{nom}() a renvoyé {ex.value!r} ; attendu {valeur!r}, la même valeur que "
-            f"{nom.removesuffix('_async')}()"
+            f"{nom}() a renvoyé {show(ex.value, LONGUEUR_VALEUR)} ; attendu {valeur!r}, "
+            f"la même valeur que {nom.removesuffix('_async')}()"
         )
 
 
@@ -385,7 +411,9 @@ FLOTTANTS = st.floats(min_value=0.0, max_value=1e4, allow_nan=False, allow_infin
 @example(durees=[], concurrent=True)
 @example(durees=[0.5, 4.25, 1.5, 2.0], concurrent=True)
 @example(durees=[0.5, 4.25, 1.5, 2.0], concurrent=False)
-def test_duree_totale_quelconque(student: Any, durees: list[float], concurrent: bool) -> None:
+def test_duree_totale_quelconque(
+    student: StudentModule, durees: list[float], concurrent: bool
+) -> None:
     fonction = require(student, "duree_totale", coroutine=False)
     appel = f"duree_totale({durees!r}, {concurrent})"
     ex = run(fonction, list(durees), concurrent)
@@ -397,25 +425,23 @@ def test_duree_totale_quelconque(student: Any, durees: list[float], concurrent: 
     else:
         attendu, sens = sum(durees), "la somme des durées, les attentes se faisant à la suite"
     assert isinstance(valeur, (int, float)) and not isinstance(valeur, bool), (
-        f"{appel} a renvoyé {valeur!r} ; attendu le nombre {attendu!r}, {sens}"
+        f"{appel} a renvoyé {show(valeur)} ; attendu le nombre {attendu!r}, {sens}"
     )
     assert math.isclose(valeur, attendu, rel_tol=1e-9, abs_tol=1e-9), (
-        f"{appel} a renvoyé {valeur!r} ; attendu {attendu!r}, {sens}"
+        f"{appel} a renvoyé {show(valeur)} ; attendu {attendu!r}, {sens}"
     )
 
 
 @given(scenario=scenarios())
 @example(scenario=None)
-def test_lignes_affichees(student: Any, monkeypatch: Any, scenario: Scenario | None) -> None:
+def test_lignes_affichees(student: StudentModule, scenario: Scenario | None) -> None:
     for asynchrone, debut in ((False, "Version synchrone"), (True, "Version asynchrone")):
         sujet = _sujet(scenario, asynchrone)
-        ex, _ = _executer(student, monkeypatch, scenario, asynchrone)
+        ex, _ = _executer(student, scenario, asynchrone)
         # Judged against the call's own duration, so a wrong schedule does not fail this
         # test too: only the line's wording and its figure are checked here.
         attendu = f"{debut} : {ex.elapsed:.2f} s"
-        lignes = [
-            ln.text.strip() for ln in ex.lines if _compact(ln.text).startswith(_compact(debut))
-        ]
+        lignes = [norm(ln.text) for ln in ex.lines if _compact(ln.text).startswith(_compact(debut))]
         assert lignes, f"{sujet} n'a pas affiché de ligne « {debut} : … s » ; attendu « {attendu} »"
         assert len(lignes) == 1, (
             f"{sujet} a affiché {len(lignes)} lignes « {debut} : … s » ; attendu "

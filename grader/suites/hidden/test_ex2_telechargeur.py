@@ -12,12 +12,26 @@ from __future__ import annotations
 import random
 import re
 import string
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from grader.harness import Execution, Line, fmt_t, now, require, run
+from grader.judge.harness import (
+    Execution,
+    Line,
+    StudentModule,
+    fmt_t,
+    norm,
+    require,
+    run,
+    show,
+)
+
+if TYPE_CHECKING:
+    from grader.protocol import Recorded
 
 # Virtual times are exact to the microsecond: a hundredth of a second leaves room
 # only for rounding, never for a wrong schedule.
@@ -45,30 +59,26 @@ MELANGE = {"gros.zip": 3.4, "petit.zip": 0.6, "moyen.zip": 1.8, "video.zip": 5.2
 # -- helpers ----------------------------------------------------------------------------
 
 
-def _norm(text: str) -> str:
-    return " ".join(text.split())
-
-
 def _appel(durees: dict[str, float] | None) -> str:
     return "telecharger_tout()" if durees is None else f"telecharger_tout({durees})"
 
 
-def _lancer(student: Any, durees: dict[str, float] | None) -> Execution:
+def _lancer(student: Any, durees: dict[str, float], *, spies: tuple[str, ...] = ()) -> Execution:
     fn = require(student, "telecharger_tout", coroutine=True)
-    return run(fn) if durees is None else run(fn, durees)
+    return run(fn, durees, spies=spies)
 
 
 def _ligne_de(ex: Execution, nom: str) -> Line | None:
     """The progress line of `nom`: it starts with the name, then « terminé »."""
     debut = f"{nom} termin"
-    return next((ln for ln in ex.lines if _norm(ln.text).startswith(debut)), None)
+    return next((ln for ln in ex.lines if norm(ln.text).startswith(debut)), None)
 
 
 def _noms_affiches(ex: Execution, noms: list[str]) -> list[str]:
     """The names of the progress lines, in the order they were printed."""
     vus = []
     for ln in ex.lines:
-        texte = _norm(ln.text)
+        texte = norm(ln.text)
         for nom in noms:
             if texte.startswith(f"{nom} termin"):
                 vus.append(nom)
@@ -76,14 +86,21 @@ def _noms_affiches(ex: Execution, noms: list[str]) -> list[str]:
     return vus
 
 
+def _nom_telecharge(appel: Recorded) -> str:
+    """The file name a recorded telecharger call was given, by position or by keyword."""
+    nom = appel.args[0] if appel.args else appel.kwargs.get("nom")
+    # Kept as a key even when it is not a name: it then matches no file of the dictionary.
+    return nom if isinstance(nom, str) else show(nom)
+
+
 def _resultat(ex: Execution, appel: str) -> tuple[float, str]:
     valeur = ex.value
     assert isinstance(valeur, tuple) and len(valeur) == 2, (
-        f"{appel} a renvoyé {valeur!r} ; attendu un couple (temps_total, nom_le_plus_lent)"
+        f"{appel} a renvoyé {show(valeur)} ; attendu un couple (temps_total, nom_le_plus_lent)"
     )
     total, nom = valeur
     assert isinstance(total, (int, float)) and not isinstance(total, bool), (
-        f"{appel} a renvoyé {valeur!r} : le premier élément doit être le temps total en "
+        f"{appel} a renvoyé {show(valeur)} : le premier élément doit être le temps total en "
         "secondes (un nombre)"
     )
     return float(total), nom
@@ -185,21 +202,15 @@ def test_affiche_a_l_achevement(student: Any, durees: dict[str, float]) -> None:
 
 @given(durees=jeux_de_durees())
 @example(durees=MELANGE)
-def test_demarrage_simultane(student: Any, monkeypatch: Any, durees: dict[str, float]) -> None:
+def test_demarrage_simultane(student: Any, durees: dict[str, float]) -> None:
     appel = _appel(durees)
     require(student, "telecharger", coroutine=True)
-    original = student.telecharger
+    # The spy wraps the student's own telecharger for this call only: each start is
+    # the virtual time at which its coroutine began to run.
+    ex = _lancer(student, durees, spies=("telecharger",))
     debuts: dict[str, list[float]] = {}
-
-    # Named after the student's function so tracebacks and messages stay familiar.
-    async def telecharger(nom: str, duree: float) -> Any:
-        debuts.setdefault(nom, []).append(now())
-        return await original(nom, duree)
-
-    # Restored after each example, so the next one wraps the student's function again.
-    with monkeypatch.context() as patch:
-        patch.setattr(student, "telecharger", telecharger)
-        ex = _lancer(student, durees)
+    for appel_fait in ex.calls_of("telecharger"):
+        debuts.setdefault(_nom_telecharge(appel_fait), []).append(appel_fait.start - ex.t0)
 
     for nom in durees:
         appels = debuts.get(nom, [])
@@ -211,7 +222,7 @@ def test_demarrage_simultane(student: Any, monkeypatch: Any, durees: dict[str, f
             f"{appel} a appelé {len(appels)} fois telecharger pour {nom} ; attendu une seule fois"
         )
     for nom in sorted(durees, key=lambda n: debuts[n][0]):
-        t = debuts[nom][0] - ex.t0
+        t = debuts[nom][0]
         assert abs(t) < TOLERANCE, (
             f"{appel} : le téléchargement de {nom} a démarré à {fmt_t(t)} ; attendu à "
             f"{fmt_t(0)}, en même temps que tous les autres (une tâche lancée par fichier "
@@ -227,14 +238,14 @@ def test_fichier_le_plus_lent(student: Any, durees: dict[str, float]) -> None:
     attendu = max(durees, key=durees.__getitem__)
     _, nom = _resultat(ex, appel)
     assert nom == attendu, (
-        f"{appel} a renvoyé {nom!r} comme fichier le plus lent ; attendu {attendu!r}, "
+        f"{appel} a renvoyé {show(nom)} comme fichier le plus lent ; attendu {attendu!r}, "
         f"celui dont le téléchargement dure le plus longtemps ({durees[attendu]:.1f} s)"
     )
     bilan = ex.first("Temps total")
     assert bilan is not None, (
         f"{appel} n'a pas affiché la ligne « Temps total : …s — fichier le plus lent : {attendu} »"
     )
-    assert _norm(bilan.text).endswith(f"fichier le plus lent : {attendu}"), (
+    assert norm(bilan.text).endswith(f"fichier le plus lent : {attendu}"), (
         f"{appel} a affiché « {bilan.text.strip()} » ; attendu une ligne qui finit par "
         f"« fichier le plus lent : {attendu} »"
     )
@@ -243,23 +254,101 @@ def test_fichier_le_plus_lent(student: Any, durees: dict[str, float]) -> None:
 DUREE_AFFICHEE = re.compile(r"\(\s*(\d+(?:\.\d+)?)\s*s\s*\)")
 
 
-@given(graine=st.integers(min_value=0, max_value=2**32 - 1))
-def test_tirage_par_defaut(student: Any, graine: int) -> None:
+# The statement's FICHIERS: the first list the default draw is checked on.
+FICHIERS_DE_L_ENONCE = [f"fichier_{i}.zip" for i in range(1, 6)]
+
+# Other contents for FICHIERS (patched in place for one call): one draw per name, whatever
+# the list holds, and never a draw tuned to five names.
+LISTES_DE_FICHIERS = st.lists(NOMS, min_size=1, max_size=8, unique=True).map(
+    lambda noms: [f"{nom}.zip" for nom in noms]
+)
+
+
+@dataclass
+class _Tirage:
+    """The executor's `random`, replayed in the judge, for one import of the student's module."""
+
+    module: StudentModule
+    hasard: random.Random
+
+
+_TIRAGE = pytest.StashKey[_Tirage]()
+
+
+def _tirage_du_test(request: pytest.FixtureRequest, student: StudentModule) -> _Tirage:
+    """The replay of the draws the executor's `random` gives in this test, from where it stands.
+
+    The judge can no longer seed the student's process: at the start of each test the
+    executor seeds `random` itself with "<test id>/<pytest node id>" (the `Begin` the
+    `student` fixture sends, see grader/executor/serve.py), then imports the module. The
+    same string seeds the same stream here. Hypothesis runs every example on that one
+    import, so the stream moves on from call to call: the replay is kept on the test's
+    item and only drawn from, exactly as a right program draws, one uniform(1, 5) per name
+    and per call. A new import (another `student`) starts a new replay.
+    """
+    suivi = request.node.stash.get(_TIRAGE, None)
+    if suivi is None or suivi.module is not student:
+        node = request.node
+        test = (getattr(node, "originalname", None) or node.name).removeprefix("test_")
+        suivi = _Tirage(student, random.Random(f"{test}/{node.nodeid}"))
+        request.node.stash[_TIRAGE] = suivi
+    return suivi
+
+
+def _duree_recue(appel: Recorded) -> Any:
+    """The duration a recorded telecharger call was given, by position or by keyword."""
+    return appel.args[1] if len(appel.args) > 1 else appel.kwargs.get("duree")
+
+
+def _note_tirage(
+    ex: Execution, attendu: dict[str, float], affiche: dict[str, float], fichiers: list[str]
+) -> str:
+    """What the printed durations say about how they were drawn, when they are wrong."""
+    recues = [_duree_recue(a) for a in ex.calls_of("telecharger")]
+    if recues and all(type(d) is int for d in recues):
+        return (
+            " ; les durées reçues par telecharger sont des nombres entiers : "
+            "random.randint tire des entiers, random.uniform(1, 5) un nombre à virgule"
+        )
+    if len(affiche) == len(fichiers) and sorted(f"{d:.1f}" for d in affiche.values()) == sorted(
+        f"{d:.1f}" for d in attendu.values()
+    ):
+        return (
+            " ; ce sont bien les durées attendues, mais pas attribuées aux fichiers dans "
+            "l'ordre de FICHIERS"
+        )
+    return ""
+
+
+@given(fichiers=LISTES_DE_FICHIERS)
+@example(fichiers=FICHIERS_DE_L_ENONCE)
+def test_tirage_par_defaut(
+    student: StudentModule, request: pytest.FixtureRequest, fichiers: list[str]
+) -> None:
     appel = _appel(None)
-    fichiers = list(student.FICHIERS)
-    # The same seed replays the draws the contract asks for: one uniform(1, 5) per
-    # name of FICHIERS, in the list's order.
-    random.seed(graine)
-    attendu = {nom: random.uniform(1, 5) for nom in fichiers}
-    random.seed(graine)
-    ex = _lancer(student, None)
+    telecharger_tout = require(student, "telecharger_tout", coroutine=True)
+    suivi = _tirage_du_test(request, student)
+    # One uniform(1, 5) per name of FICHIERS, in the list's order: the next draws of the
+    # executor's stream, since every earlier call of this test drew its own share.
+    attendu = {nom: suivi.hasard.uniform(1, 5) for nom in fichiers}
+    ex = run(telecharger_tout, patch={"FICHIERS": fichiers}, spies=("telecharger",))
 
     tirage = ", ".join(f"{nom} : {d:.1f}s" for nom, d in attendu.items())
+    contenu = (
+        ""
+        if fichiers == FICHIERS_DE_L_ENONCE
+        else (
+            f" (pour cet appel, le correcteur a mis dans FICHIERS : {', '.join(fichiers)} ; "
+            "telecharger_tout doit lire la liste au moment où il est appelé)"
+        )
+    )
+    affiche: dict[str, float] = {}
+    lignes: dict[str, str] = {}
     for nom in fichiers:
         ligne = _ligne_de(ex, nom)
         assert ligne is not None, (
             f"{appel} n'a affiché aucune ligne « {nom} terminé (…s) » ; sans argument, "
-            "chaque fichier de FICHIERS doit être téléchargé"
+            f"chaque fichier de FICHIERS doit être téléchargé{contenu}"
         )
         lu = DUREE_AFFICHEE.search(ligne.text)
         assert lu is not None, (
@@ -272,9 +361,12 @@ def test_tirage_par_defaut(student: Any, graine: int) -> None:
             f"{appel} a affiché « {ligne.text.strip()} » : {duree}s n'est pas entre 1 et "
             "5 secondes ; sans argument, chaque durée est tirée avec random.uniform(1, 5)"
         )
-        assert abs(duree - attendu[nom]) < 0.05 + TOLERANCE, (
-            f"{appel} après random.seed({graine}) a affiché « {ligne.text.strip()} » ; "
-            f"attendu « {nom} terminé ({attendu[nom]:.1f}s) ». Un appel de "
-            "random.uniform(1, 5) par nom de FICHIERS, dans l'ordre de la liste, donne "
-            f"avec cette graine : {tirage}"
+        affiche[nom] = duree
+        lignes[nom] = ligne.text.strip()
+    for nom in fichiers:
+        assert abs(affiche[nom] - attendu[nom]) < 0.05 + TOLERANCE, (
+            f"{appel} a affiché « {lignes[nom]} » ; attendu « {nom} terminé "
+            f"({attendu[nom]:.1f}s) ». Le correcteur fixe la graine de random au début du "
+            "test : un appel de random.uniform(1, 5) par nom de FICHIERS, dans l'ordre de la "
+            f"liste, donne ici : {tirage}{_note_tirage(ex, attendu, affiche, fichiers)}"
         )

@@ -17,7 +17,17 @@ from typing import Any
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
-from grader.harness import Execution, Line, StudentError, fmt_t, now, require, run
+from grader.judge.harness import (
+    Execution,
+    Line,
+    StudentError,
+    StudentModule,
+    fmt_t,
+    norm,
+    require,
+    run,
+    show,
+)
 
 # Virtual times are exact to the microsecond: a hundredth of a second leaves room
 # only for rounding, never for a wrong schedule.
@@ -165,10 +175,6 @@ def _pourquoi(a: Attendu, services: Services, timeout: float) -> str:
 # -- helpers ----------------------------------------------------------------------------
 
 
-def _norm(text: str) -> str:
-    return " ".join(text.split())
-
-
 def _appel(services: Services, timeout: float) -> str:
     return f"surveiller({services!r}, timeout={timeout})"
 
@@ -186,20 +192,36 @@ def _note_blocage(ex: Execution) -> str:
     )
 
 
+# The builtin ConnectionError family, by class name: the executor reports the class of what
+# was raised (dotted when it is not a builtin), no longer the exception object itself.
+_CONNEXION = frozenset(
+    {
+        "ConnectionError",
+        "BrokenPipeError",
+        "ConnectionAbortedError",
+        "ConnectionRefusedError",
+        "ConnectionResetError",
+    }
+)
+
+
 def _arret(appel: str, exc: StudentError) -> AssertionError | None:
     """A clearer word when one check's exception stopped the whole monitor."""
-    cause = exc.__cause__
+    erreur = exc.error
+    if erreur is None or erreur.kind != "exception":
+        return None
     ou = f" ({exc.where})" if exc.where else ""
-    if isinstance(cause, TimeoutError):
+    # asyncio.TimeoutError is the builtin TimeoutError since Python 3.11.
+    if erreur.type == "TimeoutError":
         return AssertionError(
             f"{appel} s'est arrêtée sur le TimeoutError d'une vérification trop lente{ou} ; "
             "attendu que le service en retard soit seulement affiché « [HORS LIGNE] … "
             "(timeout après …s) » et que la surveillance continue : rattrapez le "
             "TimeoutError de asyncio.wait_for dans la vérification de ce service"
         )
-    if isinstance(cause, ConnectionError):
+    if erreur.type in _CONNEXION:
         return AssertionError(
-            f"{appel} s'est arrêtée : verifier a levé {type(cause).__name__}({str(cause)!r}){ou} "
+            f"{appel} s'est arrêtée : verifier a levé {erreur.type}({erreur.message!r}){ou} "
             "et personne ne l'a rattrapée ; "
             "attendu que le service en panne soit seulement affiché « [HORS LIGNE] … "
             "(erreur : …) » et que les autres vérifications continuent : une exception "
@@ -208,12 +230,15 @@ def _arret(appel: str, exc: StudentError) -> AssertionError | None:
     return None
 
 
-def _lancer(student: Any, services: Services, timeout: float) -> Execution:
+def _lancer(
+    student: StudentModule, services: Services, timeout: float, spies: tuple[str, ...] = ()
+) -> Execution:
     surveiller = require(student, "surveiller", coroutine=True)
     appel = _appel(services, timeout)
     try:
-        # Copies: a program that changes the dictionaries cannot change the expectations.
-        return run(surveiller, [dict(s) for s in services], timeout)
+        # The services travel to the executor as data: a program that changes the
+        # dictionaries it receives cannot change the expectations.
+        return run(surveiller, services, timeout, spies=spies)
     except StudentError as exc:
         arret = _arret(appel, exc)
         if arret is not None:
@@ -224,11 +249,11 @@ def _lancer(student: Any, services: Services, timeout: float) -> Execution:
 def _lignes_de(ex: Execution, nom: str) -> list[Line]:
     """The result lines of `nom`: a status tag, then the name, then an opening bracket."""
     debuts = (f"[EN LIGNE] {nom} (", f"[HORS LIGNE] {nom} (")
-    return [ln for ln in ex.lines if _norm(ln.text).startswith(debuts)]
+    return [ln for ln in ex.lines if norm(ln.text).startswith(debuts)]
 
 
 def _apercu(ex: Execution) -> str:
-    textes = [f"« {_norm(t)} »" for t in ex.texts if t.strip()]
+    textes = [f"« {norm(t)} »" for t in ex.texts if t.strip()]
     if not textes:
         return "Rien n'a été affiché."
     suite = " …" if len(textes) > 8 else ""
@@ -242,7 +267,7 @@ def _ligne_unique(ex: Execution, appel: str, a: Attendu) -> Line:
     )
     assert len(lignes) == 1, (
         f"{appel} a affiché {len(lignes)} lignes pour « {a.nom} » "
-        f"({', '.join('« ' + _norm(ln.text) + ' »' for ln in lignes)}) ; attendu une seule, "
+        f"({', '.join('« ' + norm(ln.text) + ' »' for ln in lignes)}) ; attendu une seule, "
         f"« {a.ligne} »"
     )
     return lignes[0]
@@ -267,15 +292,16 @@ def _dictionnaire(ex: Execution, appel: str) -> dict[str, Any]:
     valeur = ex.value
     forme = '{"en_ligne": [...], "hors_ligne": [...], "duree": total}'
     assert isinstance(valeur, dict), (
-        f"{appel} a renvoyé {valeur!r} ; attendu un dictionnaire {forme}"
+        f"{appel} a renvoyé {show(valeur)} ; attendu un dictionnaire {forme}"
     )
     for cle in ("en_ligne", "hors_ligne", "duree"):
         assert cle in valeur, (
-            f"{appel} a renvoyé un dictionnaire sans la clé {cle!r} ({valeur!r}) ; attendu {forme}"
+            f"{appel} a renvoyé un dictionnaire sans la clé {cle!r} ({show(valeur)}) ; "
+            f"attendu {forme}"
         )
     for cle in ("en_ligne", "hors_ligne"):
         assert isinstance(valeur[cle], list), (
-            f"{appel} a renvoyé {valeur[cle]!r} pour {cle!r} ; attendu une liste de noms "
+            f"{appel} a renvoyé {show(valeur[cle])} pour {cle!r} ; attendu une liste de noms "
             "de services"
         )
     return valeur
@@ -288,9 +314,9 @@ def _bilan(ex: Execution, appel: str, n: int, m: int) -> tuple[Line, re.Match[st
     modele = f"Bilan : {n} en ligne / {m} hors ligne — durée totale …s"
     ligne = ex.first("Bilan")
     assert ligne is not None, f"{appel} n'a pas affiché la ligne « {modele} ». {_apercu(ex)}"
-    lu = BILAN.match(_norm(ligne.text))
+    lu = BILAN.match(norm(ligne.text))
     assert lu is not None, (
-        f"{appel} a affiché « {_norm(ligne.text)} » ; attendu une ligne de la forme « {modele} »"
+        f"{appel} a affiché « {norm(ligne.text)} » ; attendu une ligne de la forme « {modele} »"
     )
     return ligne, lu
 
@@ -300,30 +326,29 @@ def _bilan(ex: Execution, appel: str, n: int, m: int) -> tuple[Line, re.Match[st
 
 @given(donnees=cas(erreurs=False))
 @example(donnees=(SANS_ERREUR, MELANGE_TIMEOUT))
-def test_demarrage_simultane(
-    student: Any, monkeypatch: Any, donnees: tuple[Services, float]
-) -> None:
+def test_demarrage_simultane(student: StudentModule, donnees: tuple[Services, float]) -> None:
     services, timeout = donnees
     appel = _appel(services, timeout)
-    original = student.verifier
+    # The given verifier, spied on for this call only: each call's start is recorded.
+    ex = _lancer(student, services, timeout, spies=("verifier",))
     debuts: dict[str, list[float]] = {}
-
-    # Named after the given function so tracebacks and messages stay familiar.
-    async def verifier(service: dict[str, Any]) -> float:
-        debuts.setdefault(str(service.get("nom")), []).append(now())
-        result: float = await original(service)
-        return result
-
-    # Restored after each example, so the next one wraps the given function again.
-    with monkeypatch.context() as patch:
-        patch.setattr(student, "verifier", verifier)
-        ex = _lancer(student, services, timeout)
+    autres: list[str] = []  # calls whose argument is not a service of the list
+    for verification in ex.calls_of("verifier"):
+        if verification.args:
+            service = verification.args[0]
+        else:
+            service = verification.kwargs.get("service")
+        if isinstance(service, dict) and "nom" in service:
+            debuts.setdefault(str(service["nom"]), []).append(verification.start)
+        else:
+            autres.append(show(service, 80))
 
     for s in services:
         appels = debuts.get(s["nom"], [])
+        recu = f" ; verifier a été appelée avec {', '.join(autres[:3])}" if autres else ""
         assert appels, (
             f"{appel} n'a pas appelé verifier pour « {s['nom']} » ; attendu un appel de "
-            "verifier(service) par service de la liste reçue"
+            f"verifier(service) par service de la liste reçue{recu}"
         )
         assert len(appels) == 1, (
             f"{appel} a appelé {len(appels)} fois verifier pour « {s['nom']} » ; attendu "
@@ -341,26 +366,28 @@ def test_demarrage_simultane(
 @given(donnees=cas(erreurs=False))
 @example(donnees=(SANS_ERREUR, MELANGE_TIMEOUT))
 @example(donnees=(DEFAUT, 1.0))
-def test_affiche_au_moment_du_resultat(student: Any, donnees: tuple[Services, float]) -> None:
+def test_affiche_au_moment_du_resultat(
+    student: StudentModule, donnees: tuple[Services, float]
+) -> None:
     services, timeout = donnees
     appel = _appel(services, timeout)
     ex = _lancer(student, services, timeout)
     for a in _attendus(services, timeout):
         ligne = _ligne_unique(ex, appel, a)
         assert abs(ligne.t - a.fin) < TOLERANCE, (
-            f"{appel} : « {_norm(ligne.text)} » affiché à {fmt_t(ligne.t)} ; attendu à "
+            f"{appel} : « {norm(ligne.text)} » affiché à {fmt_t(ligne.t)} ; attendu à "
             f"{fmt_t(a.fin)}, {_moment(a)}{_ecart(ligne.t, a)}{_note_blocage(ex)}"
         )
 
 
 @given(donnees=cas(erreurs=True))
 @example(donnees=(MELANGE, MELANGE_TIMEOUT))
-def test_etats_distingues(student: Any, donnees: tuple[Services, float]) -> None:
+def test_etats_distingues(student: StudentModule, donnees: tuple[Services, float]) -> None:
     services, timeout = donnees
     appel = _appel(services, timeout)
     ex = _lancer(student, services, timeout)
     for a in _attendus(services, timeout):
-        texte = _norm(_ligne_unique(ex, appel, a).text)
+        texte = norm(_ligne_unique(ex, appel, a).text)
         assert texte == a.ligne, (
             f"{appel} : pour « {a.nom} », ligne affichée « {texte} » ; attendu « {a.ligne} » : "
             f"{_pourquoi(a, services, timeout)}"
@@ -369,7 +396,9 @@ def test_etats_distingues(student: Any, donnees: tuple[Services, float]) -> None
 
 @given(donnees=cas_avec_erreur())
 @example(donnees=(MELANGE, MELANGE_TIMEOUT))
-def test_une_erreur_n_arrete_pas_les_autres(student: Any, donnees: tuple[Services, float]) -> None:
+def test_une_erreur_n_arrete_pas_les_autres(
+    student: StudentModule, donnees: tuple[Services, float]
+) -> None:
     services, timeout = donnees
     appel = _appel(services, timeout)
     ex = _lancer(student, services, timeout)
@@ -389,14 +418,14 @@ def test_une_erreur_n_arrete_pas_les_autres(student: Any, donnees: tuple[Service
             )
         autre = "" if a.etat == "erreur" else ", même quand une autre vérification a échoué"
         assert abs(lignes[0].t - a.fin) < TOLERANCE, (
-            f"{appel} : « {_norm(lignes[0].text)} » affiché à {fmt_t(lignes[0].t)} ; attendu "
+            f"{appel} : « {norm(lignes[0].text)} » affiché à {fmt_t(lignes[0].t)} ; attendu "
             f"à {fmt_t(a.fin)}, {_moment(a)}{autre}{_ecart(lignes[0].t, a)}{_note_blocage(ex)}"
         )
     valeur = _dictionnaire(ex, appel)
     for a in attendus:
         if a.etat == "erreur":
             assert a.nom in valeur["hors_ligne"] and a.nom not in valeur["en_ligne"], (
-                f"{appel} a renvoyé {valeur!r} ; « {a.nom} », dont la vérification a échoué, "
+                f"{appel} a renvoyé {show(valeur)} ; « {a.nom} », dont la vérification a échoué, "
                 "doit figurer dans la liste « hors_ligne » (et pas dans « en_ligne »)"
             )
 
@@ -404,7 +433,7 @@ def test_une_erreur_n_arrete_pas_les_autres(student: Any, donnees: tuple[Service
 @given(donnees=cas(erreurs=False))
 @example(donnees=(SANS_ERREUR, MELANGE_TIMEOUT))
 @example(donnees=(DEFAUT, 3.0))
-def test_duree_totale(student: Any, donnees: tuple[Services, float]) -> None:
+def test_duree_totale(student: StudentModule, donnees: tuple[Services, float]) -> None:
     services, timeout = donnees
     appel = _appel(services, timeout)
     ex = _lancer(student, services, timeout)
@@ -431,7 +460,7 @@ def test_duree_totale(student: Any, donnees: tuple[Services, float]) -> None:
     valeur = _dictionnaire(ex, appel)
     duree = valeur["duree"]
     assert isinstance(duree, (int, float)) and abs(duree - attendu) < TOLERANCE, (
-        f'{appel} a duré {ex.elapsed:.2f} s mais a renvoyé "duree": {duree!r} ; attendu '
+        f'{appel} a duré {ex.elapsed:.2f} s mais a renvoyé "duree": {show(duree)} ; attendu '
         f"{attendu:.2f}, le temps mesuré avec time.perf_counter() entre le début et la fin "
         "de la surveillance"
     )
@@ -450,7 +479,7 @@ def test_duree_totale(student: Any, donnees: tuple[Services, float]) -> None:
 
 @given(donnees=cas(erreurs=True))
 @example(donnees=(MELANGE, MELANGE_TIMEOUT))
-def test_bilan_final(student: Any, donnees: tuple[Services, float]) -> None:
+def test_bilan_final(student: StudentModule, donnees: tuple[Services, float]) -> None:
     services, timeout = donnees
     appel = _appel(services, timeout)
     ex = _lancer(student, services, timeout)
@@ -469,7 +498,7 @@ def test_bilan_final(student: Any, donnees: tuple[Services, float]) -> None:
     )
     dernier = [ln for ln in ex.lines if ln.text.strip()][-1]
     assert dernier is ligne, (
-        f"{appel} a affiché « {_norm(dernier.text)} » après le bilan ; attendu le bilan en "
+        f"{appel} a affiché « {norm(dernier.text)} » après le bilan ; attendu le bilan en "
         "dernier, une fois tous les résultats arrivés"
     )
     fin = max(a.fin for a in attendus)
@@ -482,7 +511,7 @@ def test_bilan_final(student: Any, donnees: tuple[Services, float]) -> None:
 @given(donnees=cas(erreurs=False))
 @example(donnees=(SANS_ERREUR, MELANGE_TIMEOUT))
 @example(donnees=(DEFAUT, 1.0))
-def test_dictionnaire_renvoye(student: Any, donnees: tuple[Services, float]) -> None:
+def test_dictionnaire_renvoye(student: StudentModule, donnees: tuple[Services, float]) -> None:
     services, timeout = donnees
     appel = _appel(services, timeout)
     ex = _lancer(student, services, timeout)
@@ -501,13 +530,13 @@ def test_dictionnaire_renvoye(student: Any, donnees: tuple[Services, float]) -> 
 
     obtenu = valeur["en_ligne"]
     assert obtenu == en_ligne, (
-        f'{appel} a renvoyé "en_ligne": {obtenu!r}{ordre(obtenu, en_ligne)} ; '
+        f'{appel} a renvoyé "en_ligne": {show(obtenu)}{ordre(obtenu, en_ligne)} ; '
         f"attendu {en_ligne!r}, les services qui ont répondu, dans l'ordre où leurs réponses "
         "sont arrivées"
     )
     # Every timeout ends at the same instant: any order among them is right.
     assert sorted(valeur["hors_ligne"]) == sorted(hors_ligne), (
-        f'{appel} a renvoyé "hors_ligne": {valeur["hors_ligne"]!r} ; attendu les services '
+        f'{appel} a renvoyé "hors_ligne": {show(valeur["hors_ligne"])} ; attendu les services '
         f"qui n'ont pas répondu avant le timeout de {timeout:.1f} s : {hors_ligne!r}"
     )
 
@@ -515,19 +544,21 @@ def test_dictionnaire_renvoye(student: Any, donnees: tuple[Services, float]) -> 
 @given(donnees=cas(erreurs=False))
 @example(donnees=(DEFAUT, 1.0))
 @example(donnees=(DEFAUT, 2.6))
-def test_option_timeout_et_code_de_sortie(student: Any, donnees: tuple[Services, float]) -> None:
+def test_option_timeout_et_code_de_sortie(
+    student: StudentModule, donnees: tuple[Services, float]
+) -> None:
     services, timeout = donnees
     main = require(student, "main", coroutine=False)
-    # Replaced in place, so main sees them whether it reads SERVICES or relies on
-    # surveiller's default argument (the same list object).
-    student.SERVICES[:] = [dict(s) for s in services]
     argv = ["--timeout", str(timeout)]
     appel = f"main({argv!r}) avec SERVICES = {services!r}"
     try:
-        ex = run(main, argv)
+        # The patch replaces SERVICES in place, so main sees these services whether it
+        # reads SERVICES or relies on surveiller's default argument (the same list object).
+        ex = run(main, argv, patch={"SERVICES": services})
     except StudentError as exc:
-        cause = exc.__cause__
-        if isinstance(cause, SystemExit) and cause.code == 2:
+        # argparse stops with sys.exit(2) on arguments it refuses.
+        erreur = exc.error
+        if erreur is not None and erreur.kind == "system_exit" and erreur.code == 2:
             raise AssertionError(
                 f"{appel} : argparse a refusé les arguments et arrêté le programme"
                 f"{f' ({exc.where})' if exc.where else ''} ; attendu que main "
@@ -542,7 +573,7 @@ def test_option_timeout_et_code_de_sortie(student: Any, donnees: tuple[Services,
     hors_ligne = [a.nom for a in attendus if not a.en_ligne]
     for a in attendus:
         if a.etat == "timeout":
-            texte = _norm(_ligne_unique(ex, appel, a).text)
+            texte = norm(_ligne_unique(ex, appel, a).text)
             assert texte == a.ligne, (
                 f"{appel} a affiché « {texte} » ; attendu « {a.ligne} » : le timeout de chaque "
                 "vérification est la valeur de l'option --timeout"
@@ -561,13 +592,13 @@ def test_option_timeout_et_code_de_sortie(student: Any, donnees: tuple[Services,
         else "tous les services sont en ligne"
     )
     assert ex.value == code and isinstance(ex.value, int), (
-        f"{appel} a renvoyé {ex.value!r} ; attendu le code de sortie {code} : {raison}"
+        f"{appel} a renvoyé {show(ex.value)} ; attendu le code de sortie {code} : {raison}"
     )
 
 
 @given(donnees=cas_avec_timeout())
 @example(donnees=(SANS_ERREUR, MELANGE_TIMEOUT))
-def test_aucune_tache_restante(student: Any, donnees: tuple[Services, float]) -> None:
+def test_aucune_tache_restante(student: StudentModule, donnees: tuple[Services, float]) -> None:
     services, timeout = donnees
     appel = _appel(services, timeout)
     ex = _lancer(student, services, timeout)
@@ -577,4 +608,14 @@ def test_aucune_tache_restante(student: Any, donnees: tuple[Services, float]) ->
         f"{', '.join(ex.pending)} ; attendu aucune tâche restante. Les vérifications en "
         f"retard ({', '.join(en_retard)}) doivent être annulées au timeout : "
         "asyncio.wait_for annule lui-même la tâche qu'il abandonne"
+    )
+    # No task left is only worth something if the late checks were run and judged: a
+    # monitor that checks nothing leaves no task either.
+    valeur = _dictionnaire(ex, appel)
+    oublies = [nom for nom in en_retard if nom not in valeur["hors_ligne"]]
+    assert not oublies, (
+        f"{appel} n'a laissé aucune tâche derrière elle, mais a renvoyé "
+        f'"hors_ligne": {show(valeur["hors_ligne"])} ; attendu que les services en retard '
+        f"({', '.join(en_retard)}) y figurent : leur vérification doit être lancée, puis "
+        f"abandonnée au timeout de {timeout:.1f} s"
     )

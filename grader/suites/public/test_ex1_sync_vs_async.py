@@ -9,7 +9,15 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from grader.harness import Execution, require, run
+from grader.judge.harness import (
+    Execution,
+    Opaque,
+    StudentModule,
+    norm,
+    require,
+    run,
+    show,
+)
 
 TOLERANCE = 0.005
 
@@ -18,16 +26,28 @@ ORDERS = ["order_1", "order_2"]
 INVENTORY = ["item_A", "item_B", "item_C"]
 ATTENDU = [USERS, ORDERS, INVENTORY]
 
+# Results are shown in full when they fit: the student compares them with ATTENDU.
+LONGUEUR_VALEUR = 400
+
 
 def _compact(text: str) -> str:
-    # The contract allows any white space between words: compare without it.
+    # The contract allows any white space between words, or none around « : » :
+    # compare without it (norm would still tell "synchrone:" from "synchrone :").
     return "".join(text.split())
 
 
 def _ligne(ex: Execution, prefixe: str) -> str | None:
-    """The first printed line that starts with `prefixe`, white space aside."""
+    """The first printed line that starts with `prefixe`, white space aside, as printed."""
     debut = _compact(prefixe)
-    return next((ln.text.strip() for ln in ex.lines if _compact(ln.text).startswith(debut)), None)
+    return next((norm(ln.text) for ln in ex.lines if _compact(ln.text).startswith(debut)), None)
+
+
+def _les_resultats(resultats: Any) -> str:
+    """What came back as the results, for « … a renvoyé … » in a message."""
+    if isinstance(resultats, Opaque):
+        # « les résultats un objet coroutine » would not read: say what came instead.
+        return f"comme résultats {show(resultats)}"
+    return f"les résultats {show(resultats, LONGUEUR_VALEUR)}"
 
 
 def _note_blocage(ex: Execution) -> str:
@@ -45,16 +65,17 @@ def _note_blocage(ex: Execution) -> str:
 def _verifier_resultat(ex: Execution, appel: str, duree: float) -> None:
     valeur = ex.value
     assert isinstance(valeur, (tuple, list)) and len(valeur) == 2, (
-        f"{appel} a renvoyé {valeur!r} ; attendu un couple ([users, orders, inventory], elapsed)"
+        f"{appel} a renvoyé {show(valeur, LONGUEUR_VALEUR)} ; "
+        "attendu un couple ([users, orders, inventory], elapsed)"
     )
     resultats, elapsed = valeur
     obtenu = list(resultats) if isinstance(resultats, (list, tuple)) else resultats
     assert obtenu == ATTENDU, (
-        f"{appel} a renvoyé les résultats {resultats!r} ; attendu {ATTENDU!r}, "
-        "dans l'ordre users, orders, inventory"
+        f"{appel} a renvoyé {_les_resultats(resultats)} ; "
+        f"attendu {ATTENDU!r}, dans l'ordre users, orders, inventory"
     )
     assert isinstance(elapsed, (int, float)) and not isinstance(elapsed, bool), (
-        f"{appel} a renvoyé {elapsed!r} comme temps écoulé ; attendu un nombre de secondes"
+        f"{appel} a renvoyé {show(elapsed)} comme temps écoulé ; attendu un nombre de secondes"
     )
     assert math.isclose(elapsed, duree, abs_tol=TOLERANCE), (
         f"{appel} a renvoyé un temps écoulé de {elapsed:.2f} s ; attendu {duree:.2f} s, "
@@ -62,7 +83,7 @@ def _verifier_resultat(ex: Execution, appel: str, duree: float) -> None:
     )
 
 
-def test_run_sync_exemple(student: Any) -> None:
+def test_run_sync_exemple(student: StudentModule) -> None:
     run_sync = require(student, "run_sync", coroutine=False)
     ex = run(run_sync)
     assert math.isclose(ex.elapsed, 6.0, abs_tol=TOLERANCE), (
@@ -78,7 +99,7 @@ def test_run_sync_exemple(student: Any) -> None:
     )
 
 
-def test_run_async_exemple(student: Any) -> None:
+def test_run_async_exemple(student: StudentModule) -> None:
     run_async = require(student, "run_async", coroutine=True)
     ex = run(run_async)
     if math.isclose(ex.elapsed, 6.0, abs_tol=TOLERANCE):
@@ -103,7 +124,7 @@ def test_run_async_exemple(student: Any) -> None:
     )
 
 
-def test_duree_totale_exemples(student: Any) -> None:
+def test_duree_totale_exemples(student: StudentModule) -> None:
     duree_totale = require(student, "duree_totale", coroutine=False)
     durees = [2.0, 3.0, 1.0]
     for concurrent, attendu, sens in (
@@ -114,8 +135,8 @@ def test_duree_totale_exemples(student: Any) -> None:
         ex = run(duree_totale, list(durees), concurrent)
         valeur = ex.value
         assert isinstance(valeur, (int, float)) and not isinstance(valeur, bool), (
-            f"{appel} a renvoyé {valeur!r} ; attendu le nombre {attendu}"
+            f"{appel} a renvoyé {show(valeur)} ; attendu le nombre {attendu}"
         )
         assert math.isclose(valeur, attendu, abs_tol=1e-9), (
-            f"{appel} a renvoyé {valeur!r} ; attendu {attendu}, {sens}"
+            f"{appel} a renvoyé {show(valeur)} ; attendu {attendu}, {sens}"
         )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from grader.harness import Execution, fmt_t, require, run
+from grader.judge.harness import Execution, fmt_t, norm, require, run, show
 
 TOLERANCE = 0.005
 
@@ -22,12 +22,8 @@ EXEMPLE = {
 }
 
 
-def _norm(text: str) -> str:
-    return " ".join(text.split())
-
-
 def _textes(ex: Execution) -> list[str]:
-    return [_norm(t) for t in ex.texts if t.strip()]
+    return [norm(t) for t in ex.texts if t.strip()]
 
 
 def _note_blocage(ex: Execution) -> str:
@@ -46,7 +42,7 @@ def test_telecharger_attend_et_renvoie(student: Any) -> None:
     telecharger = require(student, "telecharger", coroutine=True)
     ex = run(telecharger, "fichier_1.zip", 2.5)
     assert ex.value == ("fichier_1.zip", 2.5), (
-        f"telecharger('fichier_1.zip', 2.5) a renvoyé {ex.value!r} ; attendu "
+        f"telecharger('fichier_1.zip', 2.5) a renvoyé {show(ex.value)} ; attendu "
         "('fichier_1.zip', 2.5), le couple (nom, duree)"
     )
     rien = (
@@ -93,8 +89,8 @@ def test_exemple_de_l_enonce(student: Any) -> None:
     total, lent = couple
     bon_total = isinstance(total, (int, float)) and abs(total - 4.7) < TOLERANCE
     assert bon_total and lent == "fichier_3.zip", (
-        f"{appel} a renvoyé {ex.value!r} ; attendu à peu près (4.7, 'fichier_3.zip') : le temps "
-        "total mesuré avec time.perf_counter() et le nom du fichier le plus lent"
+        f"{appel} a renvoyé {show(ex.value)} ; attendu à peu près (4.7, 'fichier_3.zip') : "
+        "le temps total mesuré avec time.perf_counter() et le nom du fichier le plus lent"
     )
 
 
@@ -106,7 +102,13 @@ def test_main_fichiers_par_defaut(student: Any) -> None:
         f"main() a d'abord affiché « {obtenu[0] if obtenu else ''} » ; attendu "
         "« Début des téléchargements... »"
     )
-    for nom in student.FICHIERS:
+    fichiers = getattr(student, "FICHIERS", None)
+    etat = "est introuvable" if student.kind("FICHIERS") is None else f"vaut {show(fichiers)}"
+    assert isinstance(fichiers, list), (
+        f"FICHIERS {etat} dans {student.file} ; attendu la liste des noms de fichiers donnée "
+        "par l'énoncé (ne la modifiez pas)"
+    )
+    for nom in fichiers:
         lignes = [t for t in obtenu if t.startswith(f"{nom} terminé (")]
         assert len(lignes) == 1, (
             f"main() a affiché {len(lignes)} ligne(s) « {nom} terminé (…s) » ; attendu une "

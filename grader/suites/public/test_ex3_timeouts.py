@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from grader.harness import Execution, fmt_t, require, run
+from grader.judge.harness import Execution, Opaque, fmt_t, norm, require, run, show
 
 TOLERANCE = 0.005
 
@@ -23,8 +23,29 @@ SERVEURS: dict[str, float | None] = {
 TIMEOUT = 2.0
 
 
-def _norm(text: str) -> str:
-    return " ".join(text.split())
+def _montre(valeur: Any, limite: int = 200) -> str:
+    """show(), down into tuples and lists: show() words an Opaque only as the whole value."""
+    if not _contient_opaque(valeur):
+        return show(valeur, limite)
+    texte = _texte(valeur)
+    return texte if len(texte) <= limite else texte[: limite - 1] + "…"
+
+
+def _contient_opaque(valeur: Any) -> bool:
+    if isinstance(valeur, Opaque):
+        return True
+    return isinstance(valeur, (tuple, list)) and any(_contient_opaque(v) for v in valeur)
+
+
+def _texte(valeur: Any) -> str:
+    if isinstance(valeur, Opaque):
+        return valeur.describe()
+    if isinstance(valeur, tuple):
+        dedans = ", ".join(_texte(v) for v in valeur)
+        return f"({dedans},)" if len(valeur) == 1 else f"({dedans})"
+    if isinstance(valeur, list):
+        return "[" + ", ".join(_texte(v) for v in valeur) + "]"
+    return show(valeur)
 
 
 def _note_blocage(ex: Execution) -> str:
@@ -47,7 +68,7 @@ def test_interroger_serveur_repond(student: Any) -> None:
         appel = f"interroger_serveur({nom!r}, {delai})"
         ex = run(interroger_serveur, nom, delai)
         attendu = f"{nom} : OK"
-        assert ex.value == attendu, f"{appel} a renvoyé {ex.value!r} ; attendu {attendu!r}"
+        assert ex.value == attendu, f"{appel} a renvoyé {_montre(ex.value)} ; attendu {attendu!r}"
         rien = (
             " : rien n'a été attendu ; une coroutine appelée sans await ne s'exécute pas "
             "(voir « Les pièges classiques »)"
@@ -69,11 +90,16 @@ def test_resultats_par_defaut(student: Any) -> None:
     ex = run(interroger_tous)
     attendu = (["serveur_A", "serveur_B"], ["serveur_C", "serveur_D"])
     valeur = ex.value
-    couple = isinstance(valeur, tuple) and len(valeur) == 2
+    # Two lists or tuples: anything else (a set comes as an Opaque) is shown as it came.
+    couple = (
+        isinstance(valeur, tuple)
+        and len(valeur) == 2
+        and all(isinstance(v, (list, tuple)) for v in valeur)
+    )
     obtenu = (list(valeur[0]), list(valeur[1])) if couple else valeur
     assert obtenu == attendu, (
-        f"interroger_tous() a renvoyé {valeur!r} ; attendu {attendu!r} : serveur_A (0.5 s) et "
-        "serveur_B (1.5 s) répondent avant le timeout de 2.0 s, serveur_C (3.0 s) et "
+        f"interroger_tous() a renvoyé {_montre(valeur)} ; attendu {attendu!r} : serveur_A "
+        "(0.5 s) et serveur_B (1.5 s) répondent avant le timeout de 2.0 s, serveur_C (3.0 s) et "
         "serveur_D (jamais) le dépassent"
     )
 
@@ -85,20 +111,18 @@ def test_affichage_par_defaut(student: Any) -> None:
         nom: f"Attention : {nom} n'a pas répondu en 2.0s" for nom in ("serveur_C", "serveur_D")
     }
     resume = "Résumé : 2 ont répondu (serveur_A, serveur_B) / 2 en timeout (serveur_C, serveur_D)"
-    lignes = [ln for ln in ex.lines if _norm(ln.text).startswith(("Attention", "Résumé"))]
+    lignes = [ln for ln in ex.lines if norm(ln.text).startswith(("Attention", "Résumé"))]
     for nom, texte in avertissements.items():
-        ligne = next(
-            (ln for ln in lignes if _norm(ln.text).startswith(f"Attention : {nom} ")), None
-        )
+        ligne = next((ln for ln in lignes if norm(ln.text).startswith(f"Attention : {nom} ")), None)
         assert ligne is not None, f"main() n'a pas affiché la ligne « {texte} »"
-        assert _norm(ligne.text) == texte, (
+        assert norm(ligne.text) == texte, (
             f"main() a affiché « {ligne.text.strip()} » ; attendu « {texte} »"
         )
         assert abs(ligne.t - TIMEOUT) < TOLERANCE, (
             f"main() a affiché « {texte} » à {fmt_t(ligne.t)} ; attendu à {fmt_t(TIMEOUT)}, au "
             f"moment où le timeout de {nom} expire{_note_blocage(ex)}"
         )
-    assert lignes and _norm(lignes[-1].text) == resume, (
+    assert lignes and norm(lignes[-1].text) == resume, (
         f"main() a fini par afficher « {lignes[-1].text.strip() if lignes else ''} » ; "
         f"attendu le résumé « {resume} »"
     )

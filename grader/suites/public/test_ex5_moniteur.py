@@ -6,9 +6,16 @@ The grade also counts hidden tests, on other services, delays and timeouts.
 
 from __future__ import annotations
 
-from typing import Any
-
-from grader.harness import Execution, StudentError, fmt_t, require, run
+from grader.judge.harness import (
+    Execution,
+    StudentError,
+    StudentModule,
+    fmt_t,
+    norm,
+    require,
+    run,
+    show,
+)
 
 TOLERANCE = 0.005
 
@@ -23,15 +30,8 @@ ATTENDU = [
 ]
 
 
-def _norm(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _textes(ex: Execution) -> list[str]:
-    return [_norm(t) for t in ex.texts if t.strip()]
-
-
 def _note_blocage(ex: Execution) -> str:
+    """Points at a blocking time.sleep, the usual cause of a serialised schedule."""
     if not ex.blocking:
         return ""
     appel = ex.blocking[0]
@@ -43,13 +43,14 @@ def _note_blocage(ex: Execution) -> str:
     )
 
 
-def _lancer_main(student: Any, argv: list[str]) -> Execution:
+def _lancer_main(student: StudentModule, argv: list[str]) -> Execution:
     main = require(student, "main", coroutine=False)
     try:
         return run(main, argv)
     except StudentError as exc:
-        cause = exc.__cause__
-        if isinstance(cause, SystemExit) and cause.code == 2:
+        # argparse stops with sys.exit(2) on arguments it refuses: say which call it read.
+        erreur = exc.error
+        if erreur is not None and erreur.kind == "system_exit" and erreur.code == 2:
             raise AssertionError(
                 f"main({argv!r}) : argparse a refusé les arguments et arrêté le programme"
                 f"{f' ({exc.where})' if exc.where else ''} ; "
@@ -59,7 +60,7 @@ def _lancer_main(student: Any, argv: list[str]) -> Execution:
         raise
 
 
-def test_exemple_de_l_enonce(student: Any) -> None:
+def test_exemple_de_l_enonce(student: StudentModule) -> None:
     surveiller = require(student, "surveiller", coroutine=True)
     ex = run(surveiller)
     appel = "surveiller()"
@@ -69,7 +70,7 @@ def test_exemple_de_l_enonce(student: Any) -> None:
             f"{appel} n'a affiché que {len(obtenu)} ligne(s) ; la ligne {i + 1} attendue "
             f"est « {ligne} » (voir l'exemple d'exécution de l'énoncé)"
         )
-        texte = _norm(obtenu[i].text)
+        texte = norm(obtenu[i].text)
         assert texte == ligne, (
             f"{appel} : ligne {i + 1} affichée « {texte} » ; attendu « {ligne} » "
             "(les lignes attendues sont celles de l'exemple d'exécution de l'énoncé)"
@@ -80,13 +81,13 @@ def test_exemple_de_l_enonce(student: Any) -> None:
         )
     assert len(obtenu) == len(ATTENDU), (
         f"{appel} a affiché {len(obtenu)} lignes ; attendu {len(ATTENDU)} : la ligne en trop "
-        f"est « {_norm(obtenu[len(ATTENDU)].text)} »"
+        f"est « {norm(obtenu[len(ATTENDU)].text)} »"
     )
     valeur = ex.value
     attendu = "{'en_ligne': ['cache Redis', 'base de données', 'CDN', 'serveur mail'], "
     attendu += "'hors_ligne': ['API externe'], 'duree': 2.0}"
     assert isinstance(valeur, dict), (
-        f"{appel} a renvoyé {valeur!r} ; attendu à peu près le dictionnaire {attendu}"
+        f"{appel} a renvoyé {show(valeur)} ; attendu à peu près le dictionnaire {attendu}"
     )
     duree = valeur.get("duree")
     assert (
@@ -94,19 +95,19 @@ def test_exemple_de_l_enonce(student: Any) -> None:
         and valeur.get("hors_ligne") == ["API externe"]
         and isinstance(duree, (int, float))
         and abs(duree - 2.0) < TOLERANCE
-    ), f"{appel} a renvoyé {valeur!r} ; attendu à peu près {attendu}"
+    ), f"{appel} a renvoyé {show(valeur)} ; attendu à peu près {attendu}"
 
 
-def test_code_de_sortie_par_defaut(student: Any) -> None:
+def test_code_de_sortie_par_defaut(student: StudentModule) -> None:
     ex = _lancer_main(student, [])
     assert ex.value == 1, (
-        f"main([]) a renvoyé {ex.value!r} ; attendu 1 : avec le timeout par défaut de 2.0 s, "
+        f"main([]) a renvoyé {show(ex.value)} ; attendu 1 : avec le timeout par défaut de 2.0 s, "
         "« API externe » (2.5 s) est hors ligne, et le code de sortie vaut 1 dès qu'un service "
         "est hors ligne"
     )
     ex = _lancer_main(student, ["--timeout", "3"])
     assert ex.value == 0, (
-        f"main(['--timeout', '3']) a renvoyé {ex.value!r} ; attendu 0 : avec un timeout de "
+        f"main(['--timeout', '3']) a renvoyé {show(ex.value)} ; attendu 0 : avec un timeout de "
         "3 s, les cinq services répondent à temps, et le code de sortie vaut 0 quand tous "
         "sont en ligne"
     )
