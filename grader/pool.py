@@ -127,7 +127,7 @@ class ChildPool:
             return self._server
 
     def run(self, argv: list[str], workdir: Path, hard_limit: float) -> int | None:
-        """Run `python -m grader.child ARGV` as a fork; its exit status, or None if killed.
+        """Run `python -m grader.judge ARGV` as a fork; its exit status, or None if killed.
 
         Raises PoolBroken when the server died before the child's end was
         known: the caller runs the tests again rather than judge them.

@@ -1,10 +1,10 @@
-"""`python -m grader.zygote`: a warm process that forks grading children on request.
+"""`python -m grader.zygote`: a warm process that forks judges on request.
 
-Why: a grading child spends a quarter of a second importing pytest, hypothesis
-and freezegun, and freezegun's first freeze scans every loaded module. Five
-exercises, or a class of two hundred, would pay that again and again. This
-process pays it once, then forks a child per request; every child still starts
-clean, since nothing of the student's is ever loaded here.
+Why: a judge spends a quarter of a second importing pytest and hypothesis.
+Five exercises, or a class of two hundred, would pay that again and again.
+This process pays it once, then forks a judge per request; every judge still
+starts clean, since nothing of the student's is ever loaded here (the
+student's code runs in executors the judges start, never in a fork of this).
 
 The protocol is JSON lines. On standard input: `{"id": 7, "argv": [...],
 "workdir": "..."}`. On standard output: `{"id": 7, "pid": 1234}` once the child
@@ -92,6 +92,10 @@ def serve(inp: int, out: int) -> None:
 
 
 def main() -> None:
+    from grader.judge.main import make_undumpable
+
+    # Its request pipe carries each judge's results key.
+    make_undumpable()
     _warm()
     out = os.dup(1)
     # Nothing may write to the protocol's pipe by accident.

@@ -30,7 +30,7 @@ PLUGINS = (
 )
 
 
-def _undumpable() -> None:
+def make_undumpable() -> None:
     # Other processes of the same user (the student's executor among them)
     # cannot open this one's /proc/<pid>/fd, mem or environ: the results file
     # and the suites in memory stay out of reach. Linux only; harmless elsewhere.
@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     hidden = suites / "hidden" / f"test_{args.exercise}.py"
     if not args.public_only and hidden.is_file():
         files.append(hidden)
-    _undumpable()
+    make_undumpable()
     import pytest
 
     # Only the plugins the suites use, named here: installed plugins found by
