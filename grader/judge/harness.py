@@ -245,6 +245,7 @@ def run(
     )
     obs: p.Observation = link.ask(request, p.Observation)
     _check_time(obs, fake_specs)
+    link.virtual = max(link.virtual, obs.t0 + obs.elapsed)
     call = _call_text(
         fn.name, tuple("queue" if isinstance(a, p.QueueArg) else a for a in args), kwargs
     )

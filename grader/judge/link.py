@@ -68,6 +68,8 @@ class ExecutorLink:
         self._dump = -1
         self._home: Path | None = None
         self._seq = 0
+        # The latest virtual time the running test's observations reached (for the bench).
+        self.virtual = 0.0
         self._deadline = 0.0
         self._buffer = b""
 

@@ -186,6 +186,7 @@ def student(request: pytest.FixtureRequest) -> Iterator[StudentModule]:
     link = state.link
     if state.import_stopped is not None:
         raise state.import_stopped
+    link.virtual = 0.0
     try:
         link.begin_test()
         loaded: p.Loaded = link.ask(
@@ -275,12 +276,13 @@ def pytest_runtest_makereport(
     outcome: Outcome | None = None
     test = _test_id(item)
     if report.when == "call" and report.passed:
-        outcome = Outcome(test, Status.PASSED, "", report.duration, 0.0)
+        outcome = Outcome(test, Status.PASSED, "", report.duration, state.link.virtual)
     elif report.failed and call.excinfo is not None:
         status, message = describe_failure(call.excinfo)
         if report.when == "teardown":
             status = Status.ERROR
-        outcome = Outcome(test, status, clean_text(message)[:MAX_MESSAGE], report.duration, 0.0)
+        message = clean_text(message)[:MAX_MESSAGE]
+        outcome = Outcome(test, status, message, report.duration, state.link.virtual)
         where = getattr(_unwrapped(call.excinfo.value), "where", None)
         if status is Status.TIMEOUT and isinstance(where, p.Where):
             state.diagnose(
