@@ -19,7 +19,6 @@ from hypothesis import strategies as st
 from grader.judge.harness import (
     Execution,
     Line,
-    Opaque,
     StudentError,
     fmt_t,
     norm,
@@ -76,31 +75,6 @@ MELANGE: Cas = (
 # -- helpers ----------------------------------------------------------------------------
 
 
-def _montre(valeur: Any, limite: int = 200) -> str:
-    """show(), down into tuples and lists: show() words an Opaque only as the whole value."""
-    if not _contient_opaque(valeur):
-        return show(valeur, limite)
-    texte = _texte(valeur)
-    return texte if len(texte) <= limite else texte[: limite - 1] + "…"
-
-
-def _contient_opaque(valeur: Any) -> bool:
-    if isinstance(valeur, Opaque):
-        return True
-    return isinstance(valeur, (tuple, list)) and any(_contient_opaque(v) for v in valeur)
-
-
-def _texte(valeur: Any) -> str:
-    if isinstance(valeur, Opaque):
-        return valeur.describe()
-    if isinstance(valeur, tuple):
-        dedans = ", ".join(_texte(v) for v in valeur)
-        return f"({dedans},)" if len(valeur) == 1 else f"({dedans})"
-    if isinstance(valeur, list):
-        return "[" + ", ".join(_texte(v) for v in valeur) + "]"
-    return show(valeur)
-
-
 def _appel(serveurs: Serveurs, timeout: float) -> str:
     return f"interroger_tous({serveurs}, {timeout})"
 
@@ -137,7 +111,7 @@ def _resultat(ex: Execution, appel: str) -> tuple[list[str], list[str]]:
         and all(isinstance(v, (list, tuple)) for v in valeur)
     )
     assert forme, (
-        f"{appel} a renvoyé {_montre(valeur)} ; attendu un couple de deux listes "
+        f"{appel} a renvoyé {show(valeur)} ; attendu un couple de deux listes "
         "(ont_repondu, en_timeout)"
     )
     return list(valeur[0]), list(valeur[1])
@@ -196,7 +170,7 @@ def _verifier_classement(student: Any, serveurs: Serveurs, timeout: float) -> Ex
         return ex
     if sorted(obtenu[0]) == sorted(attendu[0]) and sorted(obtenu[1]) == sorted(attendu[1]):
         raise AssertionError(
-            f"{appel} a renvoyé {_montre(obtenu)} ; attendu {attendu!r} : les bons serveurs, mais "
+            f"{appel} a renvoyé {show(obtenu)} ; attendu {attendu!r} : les bons serveurs, mais "
             "chaque liste doit suivre l'ordre du dictionnaire serveurs, pas l'ordre dans "
             "lequel les réponses sont arrivées"
         )
@@ -207,7 +181,7 @@ def _verifier_classement(student: Any, serveurs: Serveurs, timeout: float) -> Ex
         and obtenu == _attendu(serveurs, constante)
     ):
         raise AssertionError(
-            f"{appel} a renvoyé {_montre(obtenu)} ; attendu {attendu!r}. C'est le classement pour "
+            f"{appel} a renvoyé {show(obtenu)} ; attendu {attendu!r}. C'est le classement pour "
             f"TIMEOUT = {constante} s : il faut utiliser le timeout reçu en argument "
             f"({timeout} s), pas la constante"
         )
@@ -219,7 +193,7 @@ def _verifier_classement(student: Any, serveurs: Serveurs, timeout: float) -> Ex
             erreurs.append(f"{nom} ({_decrit(delai)}) devait être dans en_timeout")
     detail = " ; ".join(erreurs) if erreurs else "des noms en trop ou en double"
     raise AssertionError(
-        f"{appel} a renvoyé {_montre(obtenu)} ; attendu {attendu!r} avec un timeout de "
+        f"{appel} a renvoyé {show(obtenu)} ; attendu {attendu!r} avec un timeout de "
         f"{timeout} s : {detail}{_note_blocage(ex)}"
     )
 
@@ -342,7 +316,7 @@ def test_serveurs_muets(student: Any) -> None:
             else ""
         )
         raise AssertionError(
-            f"{appel} a renvoyé {_montre(ex.value)} à {fmt_t(ex.elapsed)}{rien} ; attendu : ne "
+            f"{appel} a renvoyé {show(ex.value)} à {fmt_t(ex.elapsed)}{rien} ; attendu : ne "
             f"jamais répondre, même après {LIMITE_MUET:.0f} s d'attente"
         )
     # Only the verdict on silent servers here: when they are dropped is duree_totale's
@@ -366,7 +340,7 @@ def test_aucune_tache_restante(student: Any, cas: Cas) -> None:
     # in one list or the other (which one is classement_quelconque's to judge).
     ont_repondu, en_timeout = _resultat(ex, appel)
     assert Counter(ont_repondu + en_timeout) == Counter(list(serveurs)), (
-        f"{appel} a renvoyé {_montre(ex.value)} ; attendu chacun des serveurs "
+        f"{appel} a renvoyé {show(ex.value)} ; attendu chacun des serveurs "
         f"({', '.join(serveurs)}) une fois, dans ont_repondu ou dans en_timeout : sans cela, "
         "rien ne dit que les appels ont été lancés puis annulés"
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from grader.judge.harness import Execution, Opaque, fmt_t, norm, require, run, show
+from grader.judge.harness import Execution, fmt_t, norm, require, run, show
 
 TOLERANCE = 0.005
 
@@ -21,31 +21,6 @@ SERVEURS: dict[str, float | None] = {
     "serveur_D": None,
 }
 TIMEOUT = 2.0
-
-
-def _montre(valeur: Any, limite: int = 200) -> str:
-    """show(), down into tuples and lists: show() words an Opaque only as the whole value."""
-    if not _contient_opaque(valeur):
-        return show(valeur, limite)
-    texte = _texte(valeur)
-    return texte if len(texte) <= limite else texte[: limite - 1] + "…"
-
-
-def _contient_opaque(valeur: Any) -> bool:
-    if isinstance(valeur, Opaque):
-        return True
-    return isinstance(valeur, (tuple, list)) and any(_contient_opaque(v) for v in valeur)
-
-
-def _texte(valeur: Any) -> str:
-    if isinstance(valeur, Opaque):
-        return valeur.describe()
-    if isinstance(valeur, tuple):
-        dedans = ", ".join(_texte(v) for v in valeur)
-        return f"({dedans},)" if len(valeur) == 1 else f"({dedans})"
-    if isinstance(valeur, list):
-        return "[" + ", ".join(_texte(v) for v in valeur) + "]"
-    return show(valeur)
 
 
 def _note_blocage(ex: Execution) -> str:
@@ -68,7 +43,7 @@ def test_interroger_serveur_repond(student: Any) -> None:
         appel = f"interroger_serveur({nom!r}, {delai})"
         ex = run(interroger_serveur, nom, delai)
         attendu = f"{nom} : OK"
-        assert ex.value == attendu, f"{appel} a renvoyé {_montre(ex.value)} ; attendu {attendu!r}"
+        assert ex.value == attendu, f"{appel} a renvoyé {show(ex.value)} ; attendu {attendu!r}"
         rien = (
             " : rien n'a été attendu ; une coroutine appelée sans await ne s'exécute pas "
             "(voir « Les pièges classiques »)"
@@ -98,7 +73,7 @@ def test_resultats_par_defaut(student: Any) -> None:
     )
     obtenu = (list(valeur[0]), list(valeur[1])) if couple else valeur
     assert obtenu == attendu, (
-        f"interroger_tous() a renvoyé {_montre(valeur)} ; attendu {attendu!r} : serveur_A "
+        f"interroger_tous() a renvoyé {show(valeur)} ; attendu {attendu!r} : serveur_A "
         "(0.5 s) et serveur_B (1.5 s) répondent avant le timeout de 2.0 s, serveur_C (3.0 s) et "
         "serveur_D (jamais) le dépassent"
     )
