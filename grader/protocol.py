@@ -282,7 +282,7 @@ class QueueArg:
 
 @dataclass(frozen=True)
 class Begin:
-    """Start a test: a fresh virtual clock, `random` seeded, the module imported anew."""
+    """Start a test: a fresh virtual clock, `random` seeded with `seed`, the module imported."""
 
     seq: int
     test: str

@@ -130,9 +130,15 @@ class Function:
 class StudentModule:
     """The student's module as the judge knows it: names, kinds, plain values."""
 
-    def __init__(self, link: ExecutorLink, loaded: p.Loaded) -> None:
+    def __init__(self, link: ExecutorLink, loaded: p.Loaded, random_seed: str = "") -> None:
         self._link = link
         self._loaded = loaded
+        self._seed = random_seed
+
+    @property
+    def random_seed(self) -> str:
+        """What the executor seeded `random` with before this import (`random.seed(…)`)."""
+        return self._seed
 
     @property
     def link(self) -> ExecutorLink:

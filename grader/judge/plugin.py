@@ -189,8 +189,10 @@ def student(request: pytest.FixtureRequest) -> Iterator[StudentModule]:
     link.virtual = 0.0
     try:
         link.begin_test()
+        # Student code that draws at random draws the same numbers on every run.
+        seed = f"{_test_id(request.node)}/{request.node.nodeid}"
         loaded: p.Loaded = link.ask(
-            p.Begin(link.next_seq(), _test_id(request.node), request.node.nodeid), p.Loaded
+            p.Begin(link.next_seq(), _test_id(request.node), seed), p.Loaded
         )
     except RealTimeout as verdict:
         state.import_stopped = SetupStopped(verdict)
@@ -205,7 +207,7 @@ def student(request: pytest.FixtureRequest) -> Iterator[StudentModule]:
             raise import_error(link.module, loaded.error)
         if loaded.tampered:
             raise tampering_error(list(loaded.tampered), f"l'import de {link.module}.py")
-        module = StudentModule(link, loaded)
+        module = StudentModule(link, loaded, seed)
         if state.explanation and not state.explanation_sent:
             state.explanation_sent = True
             attribute = loaded.attributes.get(state.explanation)

@@ -279,18 +279,16 @@ def _tirage_du_test(request: pytest.FixtureRequest, student: StudentModule) -> _
     """The replay of the draws the executor's `random` gives in this test, from where it stands.
 
     The judge can no longer seed the student's process: at the start of each test the
-    executor seeds `random` itself with "<test id>/<pytest node id>" (the `Begin` the
-    `student` fixture sends, see grader/executor/serve.py), then imports the module. The
-    same string seeds the same stream here. Hypothesis runs every example on that one
+    executor seeds `random` itself with `student.random_seed` (the `Begin` the `student`
+    fixture sends), then imports the module. The same string seeds the same stream here.
+    Hypothesis runs every example on that one
     import, so the stream moves on from call to call: the replay is kept on the test's
     item and only drawn from, exactly as a right program draws, one uniform(1, 5) per name
     and per call. A new import (another `student`) starts a new replay.
     """
     suivi = request.node.stash.get(_TIRAGE, None)
     if suivi is None or suivi.module is not student:
-        node = request.node
-        test = (getattr(node, "originalname", None) or node.name).removeprefix("test_")
-        suivi = _Tirage(student, random.Random(f"{test}/{node.nodeid}"))
+        suivi = _Tirage(student, random.Random(student.random_seed))
         request.node.stash[_TIRAGE] = suivi
     return suivi
 
