@@ -54,6 +54,9 @@ from typing import Any, Protocol
 import freezegun
 import freezegun.api
 
+from grader.protocol import Stuck, Where
+from grader.wording import busy_loop_text, deadlock_text, time_budget_text
+
 # The frozen wall clock starts here for every test: a fixed date keeps
 # `datetime.now()` and `time.time()` deterministic too.
 EPOCH = _dt.datetime(2026, 1, 5, 9, 0, 0)
@@ -95,24 +98,10 @@ class VirtualTimeError(BaseException):
     """
 
 
-@dataclass(frozen=True)
-class Location:
-    """A line of the student's code."""
-
-    file: str  # base name, e.g. "ex4_pipeline.py"
-    line: int
-    function: str
-    code: str  # the source line, stripped
-
-    def __str__(self) -> str:
-        text = f"{self.file}, ligne {self.line}, dans {self.function}"
-        return f"{text} : {self.code}" if self.code else text
-
-
-@dataclass(frozen=True)
-class StuckTask:
-    name: str
-    where: Location | None
+# A line of the student's code, and a task stuck on one: the protocol's own
+# records, so what the clock finds crosses to the judge as it is.
+Location = Where
+StuckTask = Stuck
 
 
 class DeadlockError(VirtualTimeError):
@@ -120,18 +109,7 @@ class DeadlockError(VirtualTimeError):
 
     def __init__(self, tasks: list[StuckTask]) -> None:
         self.tasks = tasks
-        super().__init__(self.describe())
-
-    def describe(self) -> str:
-        if not self.tasks:
-            return (
-                "interblocage : plus rien ne peut se produire (aucune tâche prête, aucun minuteur)"
-            )
-        parts = []
-        for task in self.tasks:
-            where = f" à {task.where}" if task.where else ""
-            parts.append(f"{task.name}{where}")
-        return "interblocage : toutes les tâches attendent pour toujours — " + " ; ".join(parts)
+        super().__init__(deadlock_text(tasks))
 
 
 class TimeBudgetError(VirtualTimeError):
@@ -139,10 +117,7 @@ class TimeBudgetError(VirtualTimeError):
 
     def __init__(self, budget: float) -> None:
         self.budget = budget
-        super().__init__(
-            f"le programme tourne encore après {budget:.0f} s de temps simulé : "
-            "une boucle qui ne s'arrête jamais ?"
-        )
+        super().__init__(time_budget_text(budget))
 
 
 class BusyLoopError(VirtualTimeError):
@@ -150,11 +125,7 @@ class BusyLoopError(VirtualTimeError):
 
     def __init__(self, where: Location | None) -> None:
         self.where = where
-        at = f" (à {where})" if where else ""
-        super().__init__(
-            f"boucle active{at} : une tâche reprend la main sans cesse sans que le temps "
-            "avance, elle attend en consommant le processeur au lieu d'attendre un événement"
-        )
+        super().__init__(busy_loop_text(where))
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,6 @@ from grader import protocol as p
 from grader.executor.clock import (
     BusyLoopError,
     DeadlockError,
-    Location,
     TimeBudgetError,
     VirtualClock,
     VirtualEventLoop,
@@ -154,12 +153,6 @@ class Guard:
             changed.append("la politique d'event loop (asyncio.set_event_loop_policy)")
             asyncio.set_event_loop_policy(self.policy)  # type: ignore[arg-type]
         return changed
-
-
-def where_of(location: Location | None) -> p.Where | None:
-    if location is None:
-        return None
-    return p.Where(location.file, location.line, location.function, location.code)
 
 
 def student_location(exc: BaseException, clock: VirtualClock) -> p.Where | None:
@@ -378,11 +371,11 @@ def _observe(
                 outcome, value, ended = "still_running", None, clock.now
             except DeadlockError as exc:
                 outcome = "deadlock"
-                stuck = tuple(p.Stuck(t.name, where_of(t.where)) for t in exc.tasks)
+                stuck = tuple(exc.tasks)
             except TimeBudgetError:
                 outcome = "time_budget"
             except BusyLoopError as exc:
-                outcome, busy_at = "busy_loop", where_of(exc.where)
+                outcome, busy_at = "busy_loop", exc.where
             except VirtualTimeError:
                 outcome = "time_budget"
             except BaseException as exc:
@@ -405,7 +398,7 @@ def _observe(
         output_truncated=output.truncated,
         pending=tuple(pending),
         blocking=tuple(
-            p.Blocked(where_of(b.where), b.duration, tuple(b.held), b.at)
+            p.Blocked(b.where, b.duration, tuple(b.held), b.at)
             for b in clock.blocking[blocking_before:]
         ),
         calls=recorder.snapshot(),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from grader import protocol as p
 from grader.results import Status
+from grader.wording import busy_loop_text, deadlock_text, time_budget_text
 
 
 class StudentError(Exception):
@@ -39,15 +40,10 @@ class DeadlockError(Verdict):
 
     def __init__(self, stuck: tuple[p.Stuck, ...]) -> None:
         self.stuck = stuck
-        super().__init__(self.describe())
+        super().__init__(deadlock_text(stuck))
 
     def describe(self) -> str:
-        if not self.stuck:
-            return (
-                "interblocage : plus rien ne peut se produire (aucune tâche prête, aucun minuteur)"
-            )
-        parts = [f"{t.name} à {t.where}" if t.where else t.name for t in self.stuck]
-        return "interblocage : toutes les tâches attendent pour toujours — " + " ; ".join(parts)
+        return self.message
 
 
 class TimeBudgetError(Verdict):
@@ -56,10 +52,7 @@ class TimeBudgetError(Verdict):
     def __init__(self, budget: float, blocking: tuple[p.Blocked, ...] = ()) -> None:
         self.budget = budget
         self.blocking = blocking
-        super().__init__(
-            f"le programme tourne encore après {budget:.0f} s de temps simulé : "
-            "une boucle qui ne s'arrête jamais ?"
-        )
+        super().__init__(time_budget_text(budget))
 
 
 class BusyLoopError(Verdict):
@@ -67,11 +60,7 @@ class BusyLoopError(Verdict):
 
     def __init__(self, where: p.Where | None) -> None:
         self.where = where
-        at = f" (à {where})" if where else ""
-        super().__init__(
-            f"boucle active{at} : une tâche reprend la main sans cesse sans que le temps "
-            "avance, elle attend en consommant le processeur au lieu d'attendre un événement"
-        )
+        super().__init__(busy_loop_text(where))
 
 
 class RealTimeout(Verdict):
