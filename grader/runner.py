@@ -138,7 +138,11 @@ def _run_child(
     if pool is not None:
         try:
             # The fork server's request pipe is private: the key can ride in argv.
-            return results, key, pool.run([*command[3:], "--key", key], workdir, hard_limit)
+            argv = [*command[3:], "--key", key]
+            executors = pool.executor_socket()
+            if executors is not None:
+                argv += ["--executors", executors]
+            return results, key, pool.run(argv, workdir, hard_limit)
         except PoolBroken:
             return results, key, SERVER_LOST
     code = _run_subprocess([*command, "--key", "-"], workdir, hard_limit, key)

@@ -48,7 +48,9 @@ CASES = {
     "os_exit_at_import": (Status.ERROR, ["os._exit(0)", "import"], 0),
     "os_exit_in_coroutine": (Status.ERROR, ["os._exit(0)", "exo.py, ligne 5"], 10),
     "crash": (Status.ERROR, ["arrêté brutalement"], 10),
-    "kill_parent": (Status.ERROR, ["arrêté le processus du correcteur"], 10),
+    # Its parent is the executors' fork server, which holds nothing: killing it
+    # harms no other test (the next executors start as fresh interpreters).
+    "kill_parent": (Status.FAILED, ["a duré 0.00 s"], 10),
     "patched_sleep": (Status.ERROR, ["asyncio.sleep"], 0),
     "flood": (Status.FAILED, ["travail(2) a renvoyé 0"], 10),
 }
@@ -104,3 +106,21 @@ def test_without_the_fork_server_children_are_plain_subprocesses(name: str) -> N
     )
     assert result.score == score
     assert next(t for t in result.tests if t.id == "travail").status is status
+
+
+def test_without_the_fork_server_killing_the_parent_kills_the_judge_and_only_that_test() -> None:
+    # A fresh interpreter's parent is the judge itself: the runner names it and
+    # runs the other tests in a new judge.
+    from grader.runner import grade_exercise
+
+    result, _ = grade_exercise(
+        ENGINE / "submissions" / "kill_parent",
+        CATALOGUE.get("exo"),
+        pool=None,
+        suites=ENGINE / "suites",
+        time_limit=1.0,
+    )
+    statuses = {t.id: t.status for t in result.tests}
+    assert statuses == {"travail": Status.ERROR, "ensemble": Status.PASSED, "double": Status.PASSED}
+    travail = next(t for t in result.tests if t.id == "travail")
+    assert "arrêté le processus du correcteur" in travail.message

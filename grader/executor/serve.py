@@ -94,24 +94,28 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--answers", type=int, required=True)
     parser.add_argument("--dump", type=int, required=True)
     args = parser.parse_args(argv)
+    run_executor(args.target, args.module, args.requests, args.answers, args.dump)
 
+
+def run_executor(target: str, module: str, requests_fd: int, answers_fd: int, dump_fd: int) -> None:
+    """Serve one exercise's requests until the judge hangs up, then leave at once."""
     real_exit = os._exit
     os._exit = forbid_os_exit(real_exit)  # type: ignore[assignment]
     sys.dont_write_bytecode = True  # never leave caches in the student's folder
     # On the judge's request (its real-time limit), every stack goes to the
     # dump pipe, so the report can name the student's line that was running.
-    dump = os.fdopen(args.dump, "w", encoding="utf-8")
+    dump = os.fdopen(dump_fd, "w", encoding="utf-8")
     faulthandler.register(signal.SIGUSR1, file=dump, all_threads=True)
-    server = Server(args.target, args.module, args.answers)
+    server = Server(target, module, answers_fd)
     server.machine.start()
     server.monitor.start()
-    with os.fdopen(args.requests, "rb", buffering=0) as requests:
-        try:
-            serve(_Reader(requests), server)
-        finally:
-            # Leave at once: a thread or an atexit hook the student left behind
-            # must not keep the process (and the judge) waiting.
-            real_exit(0)
+    requests = os.fdopen(requests_fd, "rb", buffering=0, closefd=False)
+    try:
+        serve(_Reader(requests), server)
+    finally:
+        # Leave at once: a thread or an atexit hook the student left behind
+        # must not keep the process (and the judge) waiting.
+        real_exit(0)
 
 
 class _Reader:

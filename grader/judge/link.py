@@ -15,11 +15,14 @@ An answer that is not exactly what was asked ends it on `ExecutorLost`.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import select
 import shutil
 import signal
+import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -58,11 +61,16 @@ def executor_environment(home: Path) -> dict[str, str]:
 
 
 class ExecutorLink:
-    def __init__(self, target: Path, module: str, time_limit: float) -> None:
+    def __init__(
+        self, target: Path, module: str, time_limit: float, forkserver: str | None = None
+    ) -> None:
         self.target = target
         self.module = module
         self.time_limit = time_limit
-        self._process: subprocess.Popen[bytes] | None = None
+        # The socket of the runner's executor fork server, if there is one.
+        self.forkserver = forkserver
+        self._pid: int | None = None
+        self._process: subprocess.Popen[bytes] | None = None  # only for a fresh interpreter
         self._requests = -1
         self._answers = -1
         self._dump = -1
@@ -76,10 +84,46 @@ class ExecutorLink:
     # -- life ----------------------------------------------------------------------------
     @property
     def alive(self) -> bool:
-        return self._process is not None
+        return self._pid is not None
 
     def start(self) -> None:
         self._home = Path(tempfile.mkdtemp(prefix="grader-executor-"))
+        self._buffer = b""
+        if self.forkserver is not None and self._start_forked(self.forkserver, self._home):
+            return
+        self._start_interpreter(self._home)
+
+    def _start_forked(self, path: str, home: Path) -> bool:
+        """An executor forked from the warm server; False if the server cannot be reached."""
+        dump_r, dump_w = os.pipe()
+        conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            conn.settimeout(_START_GRACE)
+            conn.connect(path)
+            request = {"target": str(self.target), "module": self.module, "home": str(home)}
+            socket.send_fds(conn, [json.dumps(request).encode() + b"\n"], [dump_w])
+            header = b""
+            while len(header) < 4:
+                chunk = conn.recv(4 - len(header))
+                if not chunk:
+                    raise OSError("no executor")
+                header += chunk
+        except OSError:
+            conn.close()
+            os.close(dump_r)
+            # The server is gone (student code may kill it): a fresh interpreter then.
+            self.forkserver = None
+            return False
+        finally:
+            os.close(dump_w)  # the executor has its own copy
+        (self._pid,) = struct.unpack(">I", header)
+        fd = conn.detach()
+        self._requests, self._answers, self._dump = fd, os.dup(fd), dump_r
+        os.set_blocking(self._answers, False)
+        os.set_blocking(self._dump, False)
+        return True
+
+    def _start_interpreter(self, home: Path) -> None:
         req_r, req_w = os.pipe()
         ans_r, ans_w = os.pipe()
         dump_r, dump_w = os.pipe()
@@ -99,26 +143,29 @@ class ExecutorLink:
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,  # the student's prints: never read, never kept
                 stderr=subprocess.DEVNULL,
-                cwd=str(self._home),
-                env=executor_environment(self._home),
+                cwd=str(home),
+                env=executor_environment(home),
                 start_new_session=True,  # so a kill takes everything it started
             )
         finally:
             for fd in (req_r, ans_w, dump_w):
                 os.close(fd)
+        self._pid = self._process.pid
         self._requests, self._answers, self._dump = req_w, ans_r, dump_r
         os.set_blocking(self._answers, False)
         os.set_blocking(self._dump, False)
-        self._buffer = b""
 
     def stop(self) -> None:
         """Kill the executor and everything it started; forget it."""
+        pid, self._pid = self._pid, None
         process, self._process = self._process, None
-        if process is not None:
+        if pid is not None:
             try:
-                os.killpg(process.pid, signal.SIGKILL)
+                os.killpg(pid, signal.SIGKILL)
             except OSError:
-                process.kill()
+                pass
+        if process is not None:
+            process.kill()
             process.wait()
         for fd in (self._requests, self._answers, self._dump):
             if fd >= 0:
@@ -134,7 +181,7 @@ class ExecutorLink:
     def begin_test(self) -> None:
         """Start the executor if there is none; the running test's real-time limit starts now."""
         grace = 0.0
-        if self._process is None:
+        if self._pid is None:
             self.start()
             grace = _START_GRACE
         self._deadline = time.monotonic() + self.time_limit + grace
@@ -149,7 +196,7 @@ class ExecutorLink:
 
     def ask(self, request: Any, answer_type: type) -> Any:
         """Send one request, return its answer, checked; a Verdict if there is none."""
-        if self._process is None:
+        if self._pid is None:
             self.begin_test()
         try:
             self._write(p.encode_frame(request))
@@ -181,7 +228,9 @@ class ExecutorLink:
                 continue
             try:
                 written = os.write(self._requests, view)
-            except (BrokenPipeError, OSError):
+            except BlockingIOError:
+                continue  # a socket's two ends share the non-blocking flag
+            except OSError:
                 self._died()
             view = view[written:]
 
@@ -212,6 +261,7 @@ class ExecutorLink:
 
     # -- when it goes wrong ----------------------------------------------------------------
     def _died(self) -> NoReturn:
+        # Only a fresh interpreter is the judge's own child, with an exit status to read.
         process = self._process
         code: int | None = None
         if process is not None:
@@ -233,11 +283,10 @@ class ExecutorLink:
         raise RealTimeout(message, where)
 
     def _collect_dump(self) -> str:
-        process = self._process
-        if process is None:
+        if self._pid is None:
             return ""
         try:
-            os.kill(process.pid, signal.SIGUSR1)
+            os.kill(self._pid, signal.SIGUSR1)
         except OSError:
             return ""
         chunks: list[bytes] = []

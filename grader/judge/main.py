@@ -55,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--explanation", default="")
     # "-": read on standard input, where a plain subprocess's argv would show it.
     parser.add_argument("--key", default="")
+    parser.add_argument("--executors", default="", help="socket of the executor fork server")
     args = parser.parse_args(argv)
     key = sys.stdin.readline().strip() if args.key == "-" else args.key
 
@@ -98,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
             args.explanation,
             "--grader-key",
             key,
+            "--grader-executors",
+            args.executors,
         ]
     )
     sys.stdout.flush()

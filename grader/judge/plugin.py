@@ -94,6 +94,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--grader-target", default="exercises", help="folder of the student's modules")
     group.addoption("--grader-results", default=None, help="JSON-lines file for outcomes")
     group.addoption("--grader-key", default="", help="key that seals each results line")
+    group.addoption("--grader-executors", default="", help="socket of the executor fork server")
     group.addoption("--grader-skip", default="", help="comma-separated test ids not to run")
     group.addoption("--grader-time-limit", type=float, default=5.0, help="real seconds per test")
     group.addoption(
@@ -138,7 +139,10 @@ def pytest_configure(config: pytest.Config) -> None:
     state = GraderState(
         target=target,
         link=ExecutorLink(
-            target, _exercise_module(config), config.getoption("--grader-time-limit")
+            target,
+            _exercise_module(config),
+            config.getoption("--grader-time-limit"),
+            config.getoption("--grader-executors") or None,
         ),
         sink=open(results, "a", encoding="utf-8") if results else None,
         key=config.getoption("--grader-key"),

@@ -1,13 +1,15 @@
-"""Writes junk, then a forged answer, on the pipe that carries answers to the judge."""
+"""Writes junk, then a forged answer, on every descriptor it holds: one carries answers to the judge."""
 import asyncio
 import os
-import sys
 
 
 async def travail(x):
-    fd = int(sys.argv[sys.argv.index("--answers") + 1])
-    os.write(fd, b"\x00\x00\x00\x10{\"@\": \"Observation\", NaN}")
-    os.write(fd, b"\xff" * 64)
+    for fd in range(3, 64):
+        try:
+            os.write(fd, b"\x00\x00\x00\x10{\"@\": \"Observation\", NaN}")
+            os.write(fd, b"\xff" * 64)
+        except OSError:
+            pass
     return 0
 
 
