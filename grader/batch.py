@@ -40,6 +40,7 @@ from rich.progress import (
 from grader.formats import points
 from grader.metadata import load_catalogue
 from grader.results import Report, Status
+from grader.sandbox import Mode, Sandbox, choose
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -216,10 +217,17 @@ def _progress(total: int, stream: TextIO, enabled: bool | None) -> Iterator[_Rep
         yield _Lines()
 
 
-def _engine(stack: ExitStack, out: TextIO) -> GradeFunction:
-    """The real engine, with one fork server shared by the whole class."""
+def _engine(stack: ExitStack, out: TextIO, sandbox: Sandbox | None) -> GradeFunction:
+    """The real engine, with one fork server of judges shared by the whole class.
+
+    Each copy still gets executors, and a sandbox, of its own (`runner.grade`).
+    """
     from grader import runner
     from grader.pool import ChildPool, fork_server_available
+
+    sandbox = sandbox or choose(Mode.AUTO)
+    if not sandbox.active and sandbox.mode is Mode.AUTO:
+        print(f"{PROG} : {sandbox.notice()}", file=out)
 
     if runner.public_only_kit():
         print(
@@ -228,10 +236,10 @@ def _engine(stack: ExitStack, out: TextIO) -> GradeFunction:
             file=out,
         )
     if not fork_server_available():
-        return runner.grade
+        return partial(runner.grade, sandbox=sandbox)
     # The heavy imports (pytest, hypothesis) are paid once for the class,
     # not once per submission.
-    return partial(runner.grade, pool=stack.enter_context(ChildPool()))
+    return partial(runner.grade, pool=stack.enter_context(ChildPool()), sandbox=sandbox)
 
 
 def grade_class(
@@ -243,13 +251,15 @@ def grade_class(
     grade: GradeFunction | None = None,
     progress: bool | None = None,
     stream: TextIO | None = None,
+    sandbox: Sandbox | None = None,
 ) -> int:
     """Grade every student folder of `submissions` into `csv_path`; the exit status.
 
     `jobs` is how many submissions are graded at once (every core by default);
     each runs its exercises one after the other. `grade` replaces the grading
     engine (the kit's tests give a fake one); `progress` forces the bar on or
-    off (by default: on when `stream` is a terminal).
+    off (by default: on when `stream` is a terminal); `sandbox` is the run's
+    choice (by default: the sandbox where it works).
     """
     out = sys.stderr if stream is None else stream
     if not submissions.is_dir():
@@ -273,7 +283,7 @@ def grade_class(
     rows: dict[str, Row] = {}
 
     with ExitStack() as stack:
-        engine = grade if grade is not None else _engine(stack, out)
+        engine = grade if grade is not None else _engine(stack, out, sandbox)
 
         def grade_one(folder: Path) -> Row:
             return grade_submission(

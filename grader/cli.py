@@ -22,6 +22,10 @@ from typing import Any, NoReturn, TextIO
 from grader import formats
 from grader.metadata import Catalogue, load_catalogue
 from grader.results import Report
+from grader.sandbox import Mode, Sandbox, SandboxUnavailable, choose
+
+# Formats read by instructors' platforms, where running without the sandbox is said.
+_INSTRUCTOR_FORMATS = ("classroom", "gradescope")
 
 EXIT_OK = 0
 EXIT_BELOW_MIN_SCORE = 1
@@ -124,6 +128,15 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FICHIER",
         help="écrit dans ce fichier (JSON) le temps réel et le temps virtuel de chaque exercice",
     )
+    parser.add_argument(
+        "--sandbox",
+        choices=tuple(m.value for m in Mode),
+        default=Mode.AUTO.value,
+        help=(
+            "isole le code des élèves dans un bac à sable bubblewrap : auto (par défaut) "
+            "s'il fonctionne ici, require ou rien (code 2), off jamais"
+        ),
+    )
     batch = parser.add_argument_group("correction d'une classe")
     batch.add_argument(
         "--submissions",
@@ -187,8 +200,11 @@ def _main(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
             _check_writable(Path(option))
     fmt = _load_format(args.format or formats.DEFAULT)
     color = _use_color(args, environ, sys.stdout)
+    sandbox = _sandbox(args)
+    if not sandbox.active and sandbox.mode is Mode.AUTO and args.format in _INSTRUCTOR_FORMATS:
+        print(f"{PROG} : {sandbox.notice()}", file=sys.stderr)
 
-    report = _grade(target, only, jobs=args.jobs, public_only=args.public_only)
+    report = _grade(target, only, jobs=args.jobs, public_only=args.public_only, sandbox=sandbox)
 
     text: str = fmt.render(report, color=color)
     if args.output is not None:
@@ -264,12 +280,21 @@ def _use_color(args: argparse.Namespace, environ: Mapping[str, str], stream: Tex
     return stream.isatty()
 
 
-def _grade(target: Path, only: list[str] | None, *, jobs: int | None, public_only: bool) -> Report:
+def _sandbox(args: argparse.Namespace) -> Sandbox:
+    try:
+        return choose(Mode(args.sandbox))
+    except SandboxUnavailable as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def _grade(
+    target: Path, only: list[str] | None, *, jobs: int | None, public_only: bool, sandbox: Sandbox
+) -> Report:
     # Imported here so that usage errors and --help answer at once, without
     # loading the grading engine.
     from grader.runner import grade
 
-    return grade(target, only, jobs=jobs, public_only=public_only)
+    return grade(target, only, jobs=jobs, public_only=public_only, sandbox=sandbox)
 
 
 def _grade_class(args: argparse.Namespace, only: list[str] | None) -> int:
@@ -293,13 +318,14 @@ def _grade_class(args: argparse.Namespace, only: list[str] | None) -> int:
     submissions = Path(args.submissions)
     if not submissions.is_dir():
         raise UsageError(f"le dossier « {submissions} » n'existe pas")
+    sandbox = _sandbox(args)
     try:
         from grader.batch import grade_class
     except ImportError as exc:
         raise UsageError(
             f"la correction d'une classe n'est pas disponible ({type(exc).__name__} : {exc})"
         ) from exc
-    return grade_class(submissions, Path(args.csv), only=only, jobs=args.jobs)
+    return grade_class(submissions, Path(args.csv), only=only, jobs=args.jobs, sandbox=sandbox)
 
 
 def _write_file(path: Path, text: str) -> None:

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,69 +110,14 @@ class _Server:
         self.reader.join(timeout=5)
 
 
-class _ExecutorServer:
-    """One running `grader.executor.forkserver`, listening in a folder of its own."""
-
-    def __init__(self) -> None:
-        from grader.judge.link import executor_environment
-
-        self.folder = Path(tempfile.mkdtemp(prefix="grader-executors-"))
-        self.socket = str(self.folder / "executors.sock")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "grader.executor.forkserver", self.socket],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            cwd=str(self.folder),
-            env=executor_environment(self.folder),
-            start_new_session=True,
-        )
-        self._ready: bool | None = None
-
-    def alive(self) -> bool:
-        if self._ready is None:
-            # Read on first use, so that it warms up while the judges' server does.
-            # One line once it listens; none if it failed to start (judges then
-            # start executors as fresh interpreters).
-            assert self.process.stdout is not None
-            self._ready = self.process.stdout.readline() == b"ready\n"
-        return self._ready and self.process.poll() is None
-
-    def close(self) -> None:
-        if self.process.stdin is not None:
-            try:
-                self.process.stdin.close()
-            except OSError:
-                pass
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        shutil.rmtree(self.folder, ignore_errors=True)
-
-
 class ChildPool:
-    """Forks judges from a warm server, and gives them a warm server of executors.
-
-    Either server is restarted if student code kills it.
-    """
+    """Forks judges from a warm server, restarted if student code kills it."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._next_id = 0
         self._server = _Server()
         self._retired: list[_Server] = []
-        self._executors = _ExecutorServer()
-        self._retired_executors: list[_ExecutorServer] = []
-
-    def executor_socket(self) -> str | None:
-        """Where judges ask for an executor; None if no executor server could start."""
-        with self._lock:
-            if not self._executors.alive():
-                self._retired_executors.append(self._executors)
-                self._executors = _ExecutorServer()
-            return self._executors.socket if self._executors.alive() else None
 
     def _live_server(self) -> _Server:
         with self._lock:
@@ -228,11 +171,8 @@ class ChildPool:
     def close(self) -> None:
         with self._lock:
             servers = [self._server, *self._retired]
-            executors = [self._executors, *self._retired_executors]
         for server in servers:
             server.close()
-        for executor_server in executors:
-            executor_server.close()
 
     def __enter__(self) -> ChildPool:
         return self

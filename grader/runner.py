@@ -29,6 +29,7 @@ from pathlib import Path
 from grader.metadata import SUITES, Catalogue, ExerciseSpec, TestSpec, load_catalogue
 from grader.pool import ChildPool, PoolBroken, child_environment, fork_server_available
 from grader.results import Diagnostic, ExerciseResult, Report, Status, TestResult
+from grader.sandbox import Executors, Mode, Sandbox, choose
 from grader.sealed import new_key, unseal
 
 # Real seconds one test may run. The solutions' slowest test takes a few
@@ -108,6 +109,7 @@ def _run_child(
     expected: int,
     suites: Path,
     pool: ChildPool | None,
+    executors: Executors | None,
 ) -> tuple[Path, str, int | None]:
     results = workdir / f"results-{attempt}.jsonl"
     results.touch()
@@ -133,15 +135,18 @@ def _run_child(
         command.append("--public-only")
     if exercise.explanation:
         command += ["--explanation", exercise.explanation]
+    if executors is not None:
+        if executors.sandbox.active:
+            command.append("--sandboxed")
+        socket = executors.socket()
+        if socket is not None:
+            command += ["--executors", socket]
     # The child stops itself at each test's limit; this is the backstop.
     hard_limit = _START_GRACE + time_limit * (expected + 1)
     if pool is not None:
         try:
             # The fork server's request pipe is private: the key can ride in argv.
             argv = [*command[3:], "--key", key]
-            executors = pool.executor_socket()
-            if executors is not None:
-                argv += ["--executors", executors]
             return results, key, pool.run(argv, workdir, hard_limit)
         except PoolBroken:
             return results, key, SERVER_LOST
@@ -192,6 +197,7 @@ def grade_exercise(
     public_only: bool = False,
     suites: Path = SUITES,
     pool: ChildPool | None = None,
+    executors: Executors | None = None,
 ) -> tuple[ExerciseResult, dict[str, float]]:
     """Grade one exercise of the student's folder; also returns real and virtual seconds."""
     started_at = time.perf_counter()
@@ -229,6 +235,7 @@ def grade_exercise(
                 len(batch),
                 suites,
                 pool,
+                executors,
             )
             if code == SERVER_LOST:
                 # The child was orphaned and may have run on for a while: nothing
@@ -355,11 +362,15 @@ def grade(
     catalogue: Catalogue | None = None,
     suites: Path = SUITES,
     pool: ChildPool | None = None,
+    sandbox: Sandbox | None = None,
 ) -> Report:
     """Grade the exercise modules found in `target`.
 
-    `pool` lets several grades share one fork server (batch grading); without
-    one, this call starts its own where the platform can fork.
+    `pool` lets several grades share one fork server of judges (batch
+    grading); without one, this call starts its own where the platform can
+    fork. `sandbox` is the run's choice (`grader.sandbox.choose`); without
+    one, the sandbox is used where it works. Student code runs in executors
+    of this call's own, which end with it.
     """
     if pool is None and fork_server_available():
         with ChildPool() as own_pool:
@@ -372,26 +383,36 @@ def grade(
                 catalogue=catalogue,
                 suites=suites,
                 pool=own_pool,
+                sandbox=sandbox,
             )
     catalogue = catalogue or load_catalogue()
     target = target.resolve()
     chosen = resolve(target, only, catalogue)
     public_only = public_only or public_only_kit(suites)
     workers = max(1, min(jobs or os.cpu_count() or 1, len(chosen)))
-    with ThreadPoolExecutor(max_workers=workers) as executor:
-        graded = list(
-            executor.map(
-                lambda e: grade_exercise(
-                    target,
-                    e,
-                    time_limit=time_limit,
-                    public_only=public_only,
-                    suites=suites,
-                    pool=pool,
-                ),
-                chosen,
+    executors: Executors | None = None
+    if fork_server_available():
+        # This copy's own: everything its code starts is gone when it closes.
+        executors = Executors(sandbox or choose(Mode.AUTO), target)
+    try:
+        with ThreadPoolExecutor(max_workers=workers) as executor:
+            graded = list(
+                executor.map(
+                    lambda e: grade_exercise(
+                        target,
+                        e,
+                        time_limit=time_limit,
+                        public_only=public_only,
+                        suites=suites,
+                        pool=pool,
+                        executors=executors,
+                    ),
+                    chosen,
+                )
             )
-        )
+    finally:
+        if executors is not None:
+            executors.close()
     return Report(
         exercises=tuple(result for result, _ in graded),
         public_only=public_only,

@@ -22,8 +22,9 @@ CATALOGUE = load_catalogue(ENGINE / "catalogue.toml")
 
 pytestmark = pytest.mark.timeout(120)
 
-# case -> (status or statuses of `travail`, words its message must hold)
-ATTACKS: dict[str, tuple[Status | set[Status], list[str]]] = {
+# case -> (status or statuses of `travail`, words its message must hold; a
+# tuple: one of them)
+ATTACKS: dict[str, tuple[Status | set[Status], list[str | tuple[str, ...]]]] = {
     # Results lines are sealed by the judge: forged ones are dropped unread.
     # (Run as root, the lines it writes through /proc also reach the judge's
     # answers pipe: the test then ends as an error instead, with no point either.)
@@ -35,7 +36,9 @@ ATTACKS: dict[str, tuple[Status | set[Status], list[str]]] = {
     # An int whose __eq__ says yes to everything arrives as an opaque value.
     "lying_eq": (Status.FAILED, ["une valeur de type", "Partout"]),
     "keyboard_interrupt": (Status.ERROR, ["KeyboardInterrupt", "Ctrl-C"]),
-    "test_outcome": (Status.ERROR, ["outils de test"]),
+    # In the sandbox pytest cannot even be imported: it raises Flaky, an
+    # ordinary error. Outside, pytest's own outcome is worded as such.
+    "test_outcome": (Status.ERROR, [("outils de test", "a levé Flaky")]),
     "bad_str": (Status.ERROR, ["Illisible", "illisible"]),
     "huge_print": (Status.FAILED, ["travail(2) a renvoyé 0"]),
     # The deadline is kept by the judge, out of the student's reach.
@@ -59,7 +62,9 @@ def test_an_attack_earns_nothing_and_the_rest_is_scored(name: str) -> None:
     allowed = status if isinstance(status, set) else {status}
     assert tests["travail"].status in allowed, tests["travail"].message
     for word in words:
-        assert word in tests["travail"].message, tests["travail"].message
+        alternatives = word if isinstance(word, tuple) else (word,)
+        message = tests["travail"].message
+        assert any(w in message for w in alternatives), message
     assert tests["ensemble"].status is Status.PASSED, tests["ensemble"].message
     assert tests["double"].status is Status.PASSED, tests["double"].message
     assert report.score == 10

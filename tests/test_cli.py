@@ -41,6 +41,7 @@ class FakeRunner:
         *,
         jobs: int | None = None,
         public_only: bool = False,
+        sandbox: object = None,
     ) -> Report:
         self.calls.append(
             {"target": target, "only": only, "jobs": jobs, "public_only": public_only}
@@ -349,7 +350,12 @@ def batch(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     calls: list[dict[str, Any]] = []
 
     def grade_class(
-        submissions: Path, csv_path: Path, *, only: Sequence[str] | None, jobs: int | None
+        submissions: Path,
+        csv_path: Path,
+        *,
+        only: Sequence[str] | None,
+        jobs: int | None,
+        sandbox: object = None,
     ) -> int:
         calls.append({"submissions": submissions, "csv": csv_path, "only": only, "jobs": jobs})
         return 3

@@ -1,10 +1,14 @@
 """The judge's end of the executor: start it, ask it, watch the clock, kill it.
 
-One `ExecutorLink` per judge session (one exercise). The executor is a fresh
-interpreter (`python -m grader.executor`), never a fork of the judge: a fork
-would carry the hidden suites in its memory. It gets three pipes (requests,
-answers, stack dumps), an empty working folder, a small environment, and a
-session of its own so that whatever it starts dies with it.
+One `ExecutorLink` per judge session (one exercise). The executor is never a
+fork of the judge: a fork would carry the hidden suites in its memory. It is
+forked by the copy's executor server (`grader.executor.forkserver`, in the
+sandbox when there is one), or, where no server runs and the sandbox is not
+in use, started as a fresh interpreter (`python -m grader.executor`) with
+three pipes (requests, answers, stack dumps), an empty working folder, a
+small environment, and a session of its own so that whatever it starts dies
+with it. A sandboxed executor's pid is the sandbox's own: the server signals
+it on the judge's behalf.
 
 Every answer is read with the test's real-time deadline, from here, where
 the student's code cannot reach: past it, the executor is asked for its
@@ -62,13 +66,21 @@ def executor_environment(home: Path) -> dict[str, str]:
 
 class ExecutorLink:
     def __init__(
-        self, target: Path, module: str, time_limit: float, forkserver: str | None = None
+        self,
+        target: Path,
+        module: str,
+        time_limit: float,
+        forkserver: str | None = None,
+        sandboxed: bool = False,
     ) -> None:
         self.target = target
         self.module = module
         self.time_limit = time_limit
-        # The socket of the runner's executor fork server, if there is one.
+        # The socket of the copy's executor server, if there is one.
         self.forkserver = forkserver
+        # Executors must come from that server, in the sandbox: never a fresh
+        # interpreter outside it.
+        self.sandboxed = sandboxed
         self._pid: int | None = None
         self._process: subprocess.Popen[bytes] | None = None  # only for a fresh interpreter
         self._requests = -1
@@ -87,20 +99,25 @@ class ExecutorLink:
         return self._pid is not None
 
     def start(self) -> None:
-        self._home = Path(tempfile.mkdtemp(prefix="grader-executor-"))
         self._buffer = b""
-        if self.forkserver is not None and self._start_forked(self.forkserver, self._home):
+        if self.forkserver is not None and self._start_forked(self.forkserver):
             return
+        if self.sandboxed:
+            raise ExecutorLost(
+                "le bac à sable où tourne le programme n'a pas pu le lancer (trop de processus "
+                "laissés en vie, ou mémoire épuisée ?) ; ce test ne peut pas être noté"
+            )
+        self._home = Path(tempfile.mkdtemp(prefix="grader-executor-"))
         self._start_interpreter(self._home)
 
-    def _start_forked(self, path: str, home: Path) -> bool:
+    def _start_forked(self, path: str) -> bool:
         """An executor forked from the warm server; False if the server cannot be reached."""
         dump_r, dump_w = os.pipe()
         conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             conn.settimeout(_START_GRACE)
             conn.connect(path)
-            request = {"target": str(self.target), "module": self.module, "home": str(home)}
+            request = {"target": str(self.target), "module": self.module}
             socket.send_fds(conn, [json.dumps(request).encode() + b"\n"], [dump_w])
             header = b""
             while len(header) < 4:
@@ -111,7 +128,8 @@ class ExecutorLink:
         except OSError:
             conn.close()
             os.close(dump_r)
-            # The server is gone (student code may kill it): a fresh interpreter then.
+            # The server is gone or could not fork (student code may have killed it,
+            # outside the sandbox): a fresh interpreter then, unless sandboxed.
             self.forkserver = None
             return False
         finally:
@@ -155,15 +173,35 @@ class ExecutorLink:
         os.set_blocking(self._answers, False)
         os.set_blocking(self._dump, False)
 
+    def _signal(self, number: int, group: bool) -> bool:
+        """Send a signal to the executor (its process group if `group`); False if it cannot be."""
+        if self._pid is None:
+            return False
+        if self.sandboxed and self._process is None and self.forkserver is not None:
+            return self._signal_through_server(number, group)
+        try:
+            (os.killpg if group else os.kill)(self._pid, number)
+        except OSError:
+            return False
+        return True
+
+    def _signal_through_server(self, number: int, group: bool) -> bool:
+        assert self.forkserver is not None
+        request = {"signal": number, "pid": self._pid, "group": group}
+        try:
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+                conn.settimeout(_START_GRACE)
+                conn.connect(self.forkserver)
+                conn.sendall(json.dumps(request).encode() + b"\n")
+                return conn.recv(2) == b"ok"
+        except OSError:
+            return False
+
     def stop(self) -> None:
         """Kill the executor and everything it started; forget it."""
-        pid, self._pid = self._pid, None
+        self._signal(signal.SIGKILL, group=True)
+        self._pid = None
         process, self._process = self._process, None
-        if pid is not None:
-            try:
-                os.killpg(pid, signal.SIGKILL)
-            except OSError:
-                pass
         if process is not None:
             process.kill()
             process.wait()
@@ -283,11 +321,7 @@ class ExecutorLink:
         raise RealTimeout(message, where)
 
     def _collect_dump(self) -> str:
-        if self._pid is None:
-            return ""
-        try:
-            os.kill(self._pid, signal.SIGUSR1)
-        except OSError:
+        if not self._signal(signal.SIGUSR1, group=False):
             return ""
         chunks: list[bytes] = []
         size = 0

@@ -56,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     # "-": read on standard input, where a plain subprocess's argv would show it.
     parser.add_argument("--key", default="")
     parser.add_argument("--executors", default="", help="socket of the executor fork server")
+    parser.add_argument("--sandboxed", action="store_true", help="that server is sandboxed")
     args = parser.parse_args(argv)
     key = sys.stdin.readline().strip() if args.key == "-" else args.key
 
@@ -101,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
             key,
             "--grader-executors",
             args.executors,
+            *(["--grader-sandboxed"] if args.sandboxed else []),
         ]
     )
     sys.stdout.flush()

@@ -95,6 +95,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--grader-results", default=None, help="JSON-lines file for outcomes")
     group.addoption("--grader-key", default="", help="key that seals each results line")
     group.addoption("--grader-executors", default="", help="socket of the executor fork server")
+    group.addoption(
+        "--grader-sandboxed",
+        action="store_true",
+        help="executors only from that server, in its sandbox: never a fresh interpreter",
+    )
     group.addoption("--grader-skip", default="", help="comma-separated test ids not to run")
     group.addoption("--grader-time-limit", type=float, default=5.0, help="real seconds per test")
     group.addoption(
@@ -143,6 +148,7 @@ def pytest_configure(config: pytest.Config) -> None:
             _exercise_module(config),
             config.getoption("--grader-time-limit"),
             config.getoption("--grader-executors") or None,
+            config.getoption("--grader-sandboxed"),
         ),
         sink=open(results, "a", encoding="utf-8") if results else None,
         key=config.getoption("--grader-key"),

@@ -1,0 +1,356 @@
+"""Where student code runs: the executors' server, in a bubblewrap sandbox when there is one.
+
+One `ExecutorServer` per copy graded (`grader.runner.grade` starts it and
+ends it), so that nothing one student's code starts can see or outlive
+another's grade. With the sandbox (`bwrap`, Debian/Ubuntu package
+`bubblewrap`), the server and every executor it forks see:
+
+- no network (a network namespace of their own, with nothing in it);
+- a read-only filesystem holding only the system's libraries (`/usr`), the
+  Python runtime without its `site-packages`, the executor's own code and
+  the two libraries it uses (on `PYTHONPATH`, under `/grader-runtime`), and
+  the submission's folder at its own path. Never the kit's folder, the
+  hidden suites, the catalogue, `$HOME` or another copy;
+- a private, size-limited `/tmp`, their working folder;
+- a PID namespace whose first process is the server: they cannot see or
+  signal the grader, the judges or another copy, and when the server ends
+  the kernel kills all they started;
+- the limits of `grader.executor.limits`, and a `pids` cgroup when the grader
+  runs as root and may make one.
+
+Without it (`--sandbox off`, or `auto` where bwrap cannot run) executors still
+get the limits that need no sandbox, a session of their own, and a server
+that reaps and kills every process they leave; they can read what the
+grader's user can read.
+
+The sandbox is chosen once per run (`choose`) and passed down; a mode that
+requires it and cannot have it is the caller's usage error.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import threading
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+# The grader's own modules an executor imports, relative to the package's folder.
+RUNTIME_FILES = (
+    "__init__.py",
+    "protocol.py",
+    "results.py",
+    "wording.py",
+    "executor/__init__.py",
+    "executor/__main__.py",
+    "executor/clock.py",
+    "executor/diagnostics.py",
+    "executor/fakes.py",
+    "executor/forkserver.py",
+    "executor/limits.py",
+    "executor/runtime.py",
+    "executor/serve.py",
+)
+# Third-party packages the executor imports (freezegun and what it needs).
+RUNTIME_PACKAGES = ("freezegun", "dateutil", "six")
+RUNTIME_ROOT = "/grader-runtime"
+# The sandbox's /tmp: working folders only, nothing large.
+TMP_SIZE = 64 * 1024 * 1024
+# Real seconds a server gets to start and import its code.
+_START_TIMEOUT = 30.0
+# Most processes one copy may have at once, where a cgroup can hold them.
+PIDS_MAX = 256
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+class Mode(StrEnum):
+    AUTO = "auto"
+    REQUIRE = "require"
+    OFF = "off"
+
+
+class SandboxUnavailable(Exception):
+    """`--sandbox require` where the sandbox cannot run; the message says why, in one line."""
+
+
+@dataclass(frozen=True)
+class Sandbox:
+    """The isolation chosen for this run."""
+
+    mode: Mode
+    bwrap: str | None = None  # the sandbox is used when this is set
+    reason: str = ""  # why it is not, when it is not
+
+    @property
+    def active(self) -> bool:
+        return self.bwrap is not None
+
+    def notice(self) -> str:
+        """One line for instructors when student code runs without the sandbox."""
+        return (
+            f"bac à sable inactif ({self.reason}) : le code des élèves tourne avec les droits de "
+            "l'utilisateur, limité seulement par les rlimits et une session à part, et tous ses "
+            "processus sont tués à la fin"
+        )
+
+
+def _python() -> Path:
+    """The interpreter itself, not a virtual environment's launcher of it."""
+    base = getattr(sys, "_base_executable", "") or sys.executable
+    return Path(base).resolve()
+
+
+def _system_binds() -> list[str]:
+    args: list[str] = ["--ro-bind", "/usr", "/usr"]
+    for name in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
+        path = Path("/") / name
+        if path.is_symlink():
+            args += ["--symlink", os.readlink(path), str(path)]
+        elif path.is_dir():
+            args += ["--ro-bind", str(path), str(path)]
+    for name in ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/localtime"):
+        if Path(name).exists():
+            args += ["--ro-bind", name, name]
+    prefix = Path(sys.base_prefix).resolve()
+    args += ["--ro-bind", str(prefix), str(prefix)]
+    python = _python()
+    if not python.is_relative_to(prefix):
+        args += ["--ro-bind", str(python), str(python)]
+    # The runtime's own installed packages may hold a non-editable copy of
+    # the kit, hidden suites included: hidden behind an empty folder.
+    for key in ("purelib", "platlib"):
+        site = Path(sysconfig.get_paths(vars={"base": str(prefix), "platbase": str(prefix)})[key])
+        if site.is_dir() and site.is_relative_to(prefix):
+            args += ["--tmpfs", str(site)]
+    return args
+
+
+def _runtime_binds() -> list[str]:
+    args: list[str] = []
+    for relative in RUNTIME_FILES:
+        args += ["--ro-bind", str(PACKAGE / relative), f"{RUNTIME_ROOT}/grader/{relative}"]
+    for name in RUNTIME_PACKAGES:
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.origin is None:
+            continue
+        if spec.submodule_search_locations:
+            source = Path(next(iter(spec.submodule_search_locations)))
+            args += ["--ro-bind", str(source), f"{RUNTIME_ROOT}/{name}"]
+        else:
+            args += ["--ro-bind", spec.origin, f"{RUNTIME_ROOT}/{Path(spec.origin).name}"]
+    return args
+
+
+def _environment() -> dict[str, str]:
+    return {
+        "PATH": "/usr/bin:/bin",
+        "HOME": "/tmp",
+        "TMPDIR": "/tmp",
+        "LANG": "C.UTF-8",
+        "PYTHONPATH": RUNTIME_ROOT,
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONIOENCODING": "utf-8",
+        # Sets of strings iterate in the same order on every run.
+        "PYTHONHASHSEED": "0",
+    }
+
+
+def bwrap_command(bwrap: str, target: Path | None, command: list[str]) -> list[str]:
+    """The bwrap command line that runs `command` in the sandbox, with `target` visible."""
+    args = [
+        bwrap,
+        *("--unshare-all", "--unshare-user", "--cap-drop", "ALL"),
+        *("--die-with-parent", "--new-session", "--as-pid-1"),
+        *_system_binds(),
+        *_runtime_binds(),
+        *("--proc", "/proc", "--dev", "/dev"),
+        *("--size", str(TMP_SIZE), "--tmpfs", "/tmp"),
+    ]
+    if target is not None:
+        args += ["--ro-bind", str(target), str(target)]
+    args += ["--chdir", "/tmp", "--clearenv"]
+    for name, value in _environment().items():
+        args += ["--setenv", name, value]
+    return [*args, "--", *command]
+
+
+def _probe(bwrap: str) -> str:
+    """Why the sandbox cannot run here, or "" if it can (a Python started inside it)."""
+    command = bwrap_command(
+        bwrap, None, [str(_python()), "-S", "-c", "import grader.executor.limits, freezegun"]
+    )
+    try:
+        done = subprocess.run(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            timeout=_START_TIMEOUT,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"bwrap n'a pas pu démarrer : {exc}"
+    if done.returncode != 0:
+        lines = done.stderr.decode("utf-8", errors="replace").strip().splitlines()
+        why = lines[-1] if lines else f"code de sortie {done.returncode}"
+        return f"bwrap ne peut pas créer le bac à sable ici : {why}"
+    return ""
+
+
+def choose(mode: Mode) -> Sandbox:
+    """The sandbox this run will use; raises SandboxUnavailable if `require` cannot have it."""
+    if mode is Mode.OFF:
+        return Sandbox(mode, reason="désactivé par --sandbox off")
+    reason = ""
+    bwrap = shutil.which("bwrap")
+    if not sys.platform.startswith("linux"):
+        reason = "il n'existe que sous Linux"
+    elif bwrap is None:
+        reason = "bwrap est introuvable : installez le paquet bubblewrap"
+    else:
+        reason = _probe(bwrap)
+    if not reason:
+        return Sandbox(mode, bwrap=bwrap)
+    if mode is Mode.REQUIRE:
+        raise SandboxUnavailable(f"--sandbox require : bac à sable indisponible ({reason})")
+    return Sandbox(mode, reason=reason)
+
+
+def _pids_cgroup() -> Path | None:
+    """A fresh `pids` cgroup limited to PIDS_MAX, when this process may make one (root)."""
+    if os.geteuid() != 0:
+        return None  # unprivileged: RLIMIT_NPROC holds in the sandbox's user namespace
+    candidates = [Path("/sys/fs/cgroup/pids")]
+    unified = Path("/sys/fs/cgroup")
+    try:
+        if "pids" in (unified / "cgroup.subtree_control").read_text().split():
+            candidates.append(unified)
+    except OSError:
+        pass
+    for root in candidates:
+        group = root / f"grader-{secrets.token_hex(6)}"
+        try:
+            group.mkdir()
+        except OSError:
+            continue
+        try:
+            (group / "pids.max").write_text(str(PIDS_MAX))
+            return group
+        except OSError:
+            _remove_cgroup(group)
+    return None
+
+
+def _remove_cgroup(group: Path) -> None:
+    try:
+        group.rmdir()
+    except OSError:
+        pass
+
+
+class ExecutorServer:
+    """One copy's `grader.executor.forkserver`, sandboxed when the run's sandbox is active."""
+
+    def __init__(self, sandbox: Sandbox, target: Path) -> None:
+        self.sandbox = sandbox
+        self.target = target
+        self.folder = Path(tempfile.mkdtemp(prefix="grader-executors-"))
+        self.socket = str(self.folder / "executors.sock")
+        self._cgroup: Path | None = None
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            listener.bind(self.socket)
+            os.chmod(self.socket, 0o600)
+            listener.listen(64)
+            self.process = self._start(listener.fileno())
+        finally:
+            listener.close()  # the server has its own copy
+        self._ready: bool | None = None
+
+    def _start(self, fd: int) -> subprocess.Popen[bytes]:
+        server = ["-m", "grader.executor.forkserver", "--listen-fd", str(fd)]
+        if self.sandbox.bwrap is not None:
+            command = bwrap_command(
+                self.sandbox.bwrap, self.target, [str(_python()), "-S", *server, "--sandboxed"]
+            )
+            self._cgroup = _pids_cgroup()
+            if self._cgroup is not None:
+                # Joins the cgroup before bwrap starts, so every process inside counts.
+                procs = str(self._cgroup / "cgroup.procs")
+                command = ["/bin/sh", "-c", 'echo $$ > "$0" && exec "$@"', procs, *command]
+            env = None
+        else:
+            from grader.judge.link import executor_environment
+
+            command = [sys.executable, *server]
+            env = executor_environment(self.folder)
+        return subprocess.Popen(
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            cwd=str(self.folder),
+            env=env if env is not None else {"PATH": os.environ.get("PATH", os.defpath)},
+            pass_fds=(fd,),
+            start_new_session=True,
+        )
+
+    def alive(self) -> bool:
+        if self._ready is None:
+            # Read on first use, so that it warms up while the judges start.
+            # One line once it listens; none if it failed to start.
+            assert self.process.stdout is not None
+            self._ready = self.process.stdout.readline() == b"ready\n"
+        return self._ready and self.process.poll() is None
+
+    def close(self) -> None:
+        """End the server; in the sandbox, everything the copy started ends with it."""
+        if self.process.stdin is not None:
+            try:
+                self.process.stdin.close()
+            except OSError:
+                pass
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+        if self._cgroup is not None:
+            _remove_cgroup(self._cgroup)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class Executors:
+    """A copy's executor server, started again if it dies; None where none can start."""
+
+    def __init__(self, sandbox: Sandbox, target: Path) -> None:
+        self.sandbox = sandbox
+        self.target = target
+        self._server = ExecutorServer(sandbox, target)
+        self._retired: list[ExecutorServer] = []
+        self._restarts = 0
+        self._lock = threading.Lock()  # the copy's exercises are graded in threads
+
+    def socket(self) -> str | None:
+        with self._lock:
+            if not self._server.alive() and self._restarts < 3:
+                self._restarts += 1
+                self._retired.append(self._server)
+                self._server = ExecutorServer(self.sandbox, self.target)
+            return self._server.socket if self._server.alive() else None
+
+    def close(self) -> None:
+        with self._lock:
+            servers = [self._server, *self._retired]
+        for server in servers:
+            server.close()

@@ -1,0 +1,20 @@
+"""Leaves a daemon behind: double fork, a session of its own, then a long sleep."""
+import asyncio
+import os
+
+
+async def travail(x):
+    if os.fork() == 0:
+        os.setsid()
+        if os.fork() == 0:
+            os.execv("/bin/sleep", ["sleep", "31337"])
+        os.execv("/bin/true", ["true"])
+    return 0
+
+
+async def ensemble(durees):
+    await asyncio.gather(*(asyncio.sleep(d) for d in durees))
+
+
+def double(x):
+    return 2 * x

@@ -1,0 +1,227 @@
+"""The sandbox (`grader.sandbox`): student code reaches nothing outside, leaves nothing behind.
+
+One hostile submission per family (`tests/engine/escapes/`), each a copy of
+the kit's small exercise whose `travail` attacks the machine while `ensemble`
+and `double` do honest work. In the sandbox every attack fails, harms
+nothing, and the honest work keeps its 10 points. With `--sandbox off` the
+same submissions show what the limits alone do and do not contain.
+
+These tests need bubblewrap (`.ci/run` installs it): without it they fail,
+never skip, so that the sandbox is seen to work wherever the kit is tested.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from grader.metadata import load_catalogue
+from grader.results import Report, Status
+from grader.runner import grade
+from grader.sandbox import Mode, Sandbox, SandboxUnavailable, choose
+
+ENGINE = Path(__file__).parent / "engine"
+CATALOGUE = load_catalogue(ENGINE / "catalogue.toml")
+ESCAPES = ENGINE / "escapes"
+HIDDEN_SUITE = ENGINE / "suites" / "hidden" / "test_exo.py"
+
+pytestmark = [
+    pytest.mark.timeout(180),
+    pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the sandbox is Linux's"),
+]
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Sandbox:
+    return choose(Mode.REQUIRE)
+
+
+def grade_escape(folder: Path, sandbox: Sandbox) -> Report:
+    return grade(
+        folder, catalogue=CATALOGUE, suites=ENGINE / "suites", time_limit=2.0, sandbox=sandbox
+    )
+
+
+def copy_of(name: str, tmp_path: Path, cible: str = "") -> Path:
+    folder = tmp_path / "copies" / name
+    shutil.copytree(ESCAPES / name, folder)
+    (folder / "cible.txt").write_text(cible)
+    return folder
+
+
+def honest_work_kept(report: Report) -> dict[str, str]:
+    """The messages of the three tests, once the honest two are seen to pass."""
+    [exercise] = report.exercises
+    tests = {t.id: t for t in exercise.tests}
+    assert tests["travail"].status is not Status.PASSED
+    assert tests["ensemble"].status is Status.PASSED, tests["ensemble"].message
+    assert tests["double"].status is Status.PASSED, tests["double"].message
+    assert report.score == 10
+    return {test_id: t.message for test_id, t in tests.items()}
+
+
+def processes(marker: bytes) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if marker in Path(f"/proc/{entry}/cmdline").read_bytes():
+                    found.append(int(entry))
+            except OSError:
+                pass
+    return found
+
+
+@pytest.fixture
+def kill_leftovers() -> Iterator[Callable[[bytes], list[int]]]:
+    """`leftovers(marker)`: the live processes whose command line holds it (all killed after)."""
+    markers: list[bytes] = []
+
+    def leftovers(marker: bytes) -> list[int]:
+        markers.append(marker)
+        return processes(marker)
+
+    yield leftovers
+    for marker in markers:
+        for pid in processes(marker):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+
+
+@pytest.mark.parametrize("mode", [Mode.REQUIRE, Mode.OFF])
+def test_home_folder(tmp_path: Path, sandbox: Sandbox, mode: Mode) -> None:
+    home = tmp_path / "home"
+    (home / "travaux").mkdir(parents=True)
+    (home / "travaux" / "memoire.txt").write_text("trois ans de travail")
+    chosen = sandbox if mode is Mode.REQUIRE else choose(Mode.OFF)
+    honest_work_kept(grade_escape(copy_of("home", tmp_path, str(home)), chosen))
+    # Outside the sandbox the student's code has the grader's rights.
+    assert (home / "travaux" / "memoire.txt").exists() is (mode is Mode.REQUIRE)
+
+
+@pytest.mark.parametrize("mode", [Mode.REQUIRE, Mode.OFF])
+def test_hidden_suites(tmp_path: Path, sandbox: Sandbox, mode: Mode) -> None:
+    chosen = sandbox if mode is Mode.REQUIRE else choose(Mode.OFF)
+    messages = honest_work_kept(grade_escape(copy_of("kit", tmp_path, str(HIDDEN_SUITE)), chosen))
+    leaked = "test_ensemble" in messages["travail"]
+    assert leaked is (mode is Mode.OFF), messages["travail"]
+    if mode is Mode.REQUIRE:
+        assert "FileNotFoundError" in messages["travail"]
+
+
+@pytest.mark.parametrize("mode", [Mode.REQUIRE, Mode.OFF])
+def test_network(tmp_path: Path, sandbox: Sandbox, mode: Mode) -> None:
+    received: list[bytes] = []
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(1)
+        server.settimeout(30)
+
+        def accept() -> None:
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                return
+            with conn:
+                received.append(conn.recv(100))
+
+        listener = threading.Thread(target=accept)
+        listener.start()
+        port = str(server.getsockname()[1])
+        chosen = sandbox if mode is Mode.REQUIRE else choose(Mode.OFF)
+        messages = honest_work_kept(grade_escape(copy_of("network", tmp_path, port), chosen))
+        if mode is Mode.REQUIRE:
+            server.shutdown(socket.SHUT_RDWR)  # nobody came: the thread stops waiting
+        listener.join(timeout=30)
+    if mode is Mode.REQUIRE:
+        assert received == [], received
+        # The sandbox's own loopback: nothing listens there.
+        assert "ConnectionRefusedError" in messages["travail"], messages["travail"]
+    else:
+        assert received == [b"fuite"]
+
+
+@pytest.mark.parametrize("mode", [Mode.REQUIRE, Mode.OFF])
+def test_signal_to_the_parent(tmp_path: Path, sandbox: Sandbox, mode: Mode) -> None:
+    chosen = sandbox if mode is Mode.REQUIRE else choose(Mode.OFF)
+    # Inside, the parent is the sandbox's first process, which no signal
+    # from inside reaches; outside, it is the copy's executor server, which
+    # the judges then do without. The grade goes on either way.
+    messages = honest_work_kept(grade_escape(copy_of("signal_parent", tmp_path), chosen))
+    if mode is Mode.REQUIRE:
+        assert "renvoyé 0" in messages["travail"]
+
+
+@pytest.mark.parametrize("mode", [Mode.REQUIRE, Mode.OFF])
+def test_daemon(
+    tmp_path: Path,
+    sandbox: Sandbox,
+    mode: Mode,
+    kill_leftovers: Callable[[bytes], list[int]],
+) -> None:
+    chosen = sandbox if mode is Mode.REQUIRE else choose(Mode.OFF)
+    honest_work_kept(grade_escape(copy_of("daemon", tmp_path), chosen))
+    # Gone before grade() returned: the sandbox's PID namespace, or outside
+    # it the server that reaped and killed every orphan.
+    assert kill_leftovers(b"sleep\x0031337") == []
+
+
+@pytest.mark.parametrize("mode", [Mode.REQUIRE, Mode.OFF])
+def test_memory(tmp_path: Path, sandbox: Sandbox, mode: Mode) -> None:
+    chosen = sandbox if mode is Mode.REQUIRE else choose(Mode.OFF)
+    messages = honest_work_kept(grade_escape(copy_of("memory", tmp_path), chosen))
+    assert "MemoryError" in messages["travail"], messages["travail"]
+
+
+@pytest.mark.parametrize("mode", [Mode.REQUIRE, Mode.OFF])
+def test_many_processes(
+    tmp_path: Path,
+    sandbox: Sandbox,
+    mode: Mode,
+    kill_leftovers: Callable[[bytes], list[int]],
+) -> None:
+    chosen = sandbox if mode is Mode.REQUIRE else choose(Mode.OFF)
+    honest_work_kept(grade_escape(copy_of("fork_many", tmp_path), chosen))
+    assert kill_leftovers(b"sleep\x0031338") == []
+
+
+def test_the_solutions_run_untouched_in_the_sandbox(sandbox: Sandbox) -> None:
+    solutions = Path(__file__).resolve().parent.parent / "solutions"
+    report = grade(solutions, sandbox=sandbox)
+    assert report.score == report.max_score == 100
+
+
+def test_require_without_bwrap_is_a_usage_error(tmp_path: Path) -> None:
+    env = {**os.environ, "PATH": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-m", "grader", "--target", "solutions", "--sandbox", "require"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert done.stdout == ""
+    [line] = done.stderr.splitlines()
+    assert "bubblewrap" in line and "--sandbox require" in line
+
+
+def test_choose_says_why_there_is_no_sandbox(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    with pytest.raises(SandboxUnavailable, match="bubblewrap"):
+        choose(Mode.REQUIRE)
+    auto = choose(Mode.AUTO)
+    assert not auto.active and "bubblewrap" in auto.notice()
+    assert choose(Mode.OFF).reason == "désactivé par --sandbox off"
