@@ -70,6 +70,9 @@ _START_TIMEOUT = 30.0
 PIDS_MAX = 256
 
 PACKAGE = Path(__file__).resolve().parent
+# Ubuntu 23.10 and later forbid unprivileged user namespaces unless this is 0.
+_APPARMOR_SETTING = "kernel.apparmor_restrict_unprivileged_userns"
+_APPARMOR_SWITCH = "/proc/sys/" + _APPARMOR_SETTING.replace(".", "/")
 
 
 class Mode(StrEnum):
@@ -201,6 +204,8 @@ def _probe(bwrap: str) -> str:
     if done.returncode != 0:
         lines = done.stderr.decode("utf-8", errors="replace").strip().splitlines()
         why = lines[-1] if lines else f"code de sortie {done.returncode}"
+        if Path(_APPARMOR_SWITCH).is_file() and Path(_APPARMOR_SWITCH).read_text().strip() == "1":
+            why += f" ; Ubuntu l'interdit par défaut : sudo sysctl -w {_APPARMOR_SETTING}=0"
         return f"bwrap ne peut pas créer le bac à sable ici : {why}"
     return ""
 

@@ -134,6 +134,16 @@ def test_checks_out_the_student_then_the_private_kit(steps: list[Step]) -> None:
     assert options["path"] == ".kit"
     # The token must not stay on disk where the student's code runs.
     assert options["persist-credentials"] == "false"
+    # Only the grader: no solutions/ on the machine where the student's code runs.
+    assert options["sparse-checkout"] == "grader"
+
+
+def test_installs_the_sandbox_and_requires_it(steps: list[Step]) -> None:
+    installs = [s for s in steps if "apt-get install" in s.get("run")]
+    assert len(installs) == 1 and "bubblewrap" in installs[0].get("run")
+    assert "apparmor_restrict_unprivileged_userns=0" in installs[0].get("run")
+    assert steps.index(installs[0]) < steps.index(grading_step(steps))
+    assert grading_step(steps).get("run").endswith("--sandbox require")
 
 
 def test_refuses_to_grade_without_the_kit(steps: list[Step]) -> None:

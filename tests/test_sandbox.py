@@ -225,3 +225,29 @@ def test_choose_says_why_there_is_no_sandbox(monkeypatch: pytest.MonkeyPatch) ->
     auto = choose(Mode.AUTO)
     assert not auto.active and "bubblewrap" in auto.notice()
     assert choose(Mode.OFF).reason == "désactivé par --sandbox off"
+
+
+def test_a_copy_cannot_reach_its_classmates(sandbox: Sandbox) -> None:
+    # Run only in the sandbox: outside, kill(-1) would take every process of
+    # the user, the machine's own when it is root.
+    from concurrent.futures import ThreadPoolExecutor
+
+    from grader.pool import ChildPool
+
+    honest = ENGINE / "submissions" / "correct"
+    with ChildPool() as pool, ThreadPoolExecutor(max_workers=3) as threads:
+
+        def one(folder: Path) -> Report:
+            return grade(
+                folder,
+                catalogue=CATALOGUE,
+                suites=ENGINE / "suites",
+                time_limit=2.0,
+                sandbox=sandbox,
+                pool=pool,
+            )
+
+        futures = [threads.submit(one, f) for f in (honest, ESCAPES / "classmates", honest)]
+        first, attacker, second = (f.result() for f in futures)
+    assert first.score == second.score == first.max_score == 20
+    honest_work_kept(attacker)

@@ -94,6 +94,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--answers", type=int, required=True)
     parser.add_argument("--dump", type=int, required=True)
     args = parser.parse_args(argv)
+    try:
+        from grader.executor import limits
+    except ImportError:  # no `resource` module (Windows): no limits to set
+        pass
+    else:
+        limits.apply(sandboxed=False)
     run_executor(args.target, args.module, args.requests, args.answers, args.dump)
 
 
