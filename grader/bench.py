@@ -19,7 +19,9 @@ measured in the same run, run for run interleaved:
 - the import floor, ``python -c "import pytest, hypothesis, freezegun"``;
 - with ``--baseline DIR``, the same grade by another copy of the kit (for
   example the commit before a change, ``git worktree add DIR COMMIT``), so a
-  change's cost is a ratio measured on the same machine at the same time.
+  change's cost is a ratio measured on the same machine at the same time;
+- where the sandbox works, the same grade with ``--sandbox off``: the
+  sandbox's cost, per exercise and for the whole grade.
 
 This measures real time on purpose: it is a benchmark, never a test verdict.
 """
@@ -42,10 +44,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.metadata import load_catalogue
+from grader.sandbox import Mode, choose
 
 TARGET_MEDIAN_SECONDS = 1.5
 TARGET_SPEEDUP = 100.0  # virtual seconds per real second
 TARGET_PEAK_MB = 200.0
+TARGET_SANDBOX_RATIO = 1.3  # a sandboxed grade against the same grade without it
 
 
 @dataclass(frozen=True)
@@ -76,10 +80,18 @@ def _timed(
     return done, time.perf_counter() - started, _children_cpu() - cpu_before
 
 
-def grade_once(target: Path, workdir: Path, jobs: int | None, kit: Path | None = None) -> Run:
+def grade_once(
+    target: Path,
+    workdir: Path,
+    jobs: int | None,
+    kit: Path | None = None,
+    sandbox: str | None = None,
+) -> Run:
     timing_file = workdir / "timing.json"
     command = [sys.executable, "-m", "grader", "--target", str(target), "--format", "json"]
     command += ["--timing", str(timing_file)]
+    if sandbox is not None:
+        command += ["--sandbox", sandbox]
     if jobs is not None:
         command += ["--jobs", str(jobs)]
     # Another copy of the kit: its own grader package, found first.
@@ -154,6 +166,32 @@ def report_runs(runs: Sequence[Run], exercise_ids: Sequence[str]) -> tuple[list[
     return lines, ok
 
 
+def report_sandbox(
+    sandboxed: Sequence[Run], unsandboxed: Sequence[Run], exercise_ids: Sequence[str]
+) -> tuple[list[str], bool]:
+    """The sandbox's cost: real seconds per exercise, CPU and wall ratios of the whole grade."""
+    lines = ["bac à sable : coût mesuré contre --sandbox off, dans le même passage"]
+    for exercise_id in exercise_ids:
+        on = [r.timing[exercise_id]["real"] for r in sandboxed if exercise_id in r.timing]
+        off = [r.timing[exercise_id]["real"] for r in unsandboxed if exercise_id in r.timing]
+        if on and off:
+            cost = statistics.median(on) - statistics.median(off)
+            lines.append(f"  {exercise_id:22} {cost * 1000:+8.0f} ms réels")
+    cpu = _ratio(
+        statistics.median(r.cpu for r in sandboxed), statistics.median(r.cpu for r in unsandboxed)
+    )
+    wall = _ratio(
+        statistics.median(r.wall for r in sandboxed),
+        statistics.median(r.wall for r in unsandboxed),
+    )
+    ok = wall <= TARGET_SANDBOX_RATIO
+    lines.append(
+        f"  correction complète : CPU {cpu:.2f} ×, réel {wall:.2f} × sans bac à sable, "
+        f"objectif <= {TARGET_SANDBOX_RATIO} [{_verdict(ok)}]"
+    )
+    return lines, ok
+
+
 def bench_class(solutions: Path, students: int, jobs: int | None) -> list[str]:
     """Time ``--submissions`` on a class made of copies of the solutions."""
     with tempfile.TemporaryDirectory(prefix="bench-classe-") as tmp:
@@ -198,19 +236,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     target = Path(args.target).resolve()
     baseline = Path(args.baseline).resolve() if args.baseline else None
     exercise_ids = load_catalogue().ids
+    sandbox = choose(Mode.AUTO)
 
     print(f"Correction de {target}/ : {args.runs} passages de python -m grader (démarrage compris)")
+    print("bac à sable : actif" if sandbox.active else f"bac à sable : inactif ({sandbox.reason})")
     runs: list[Run] = []
     floors: list[float] = []
     base_runs: list[Run] = []
+    off_runs: list[Run] = []
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         for _ in range(max(1, args.runs)):
-            # Interleaved, so that a change in the machine's load touches all three alike.
+            # Interleaved, so that a change in the machine's load touches them all alike.
             runs.append(grade_once(target, Path(tmp), args.jobs))
             floors.append(import_floor())
+            if sandbox.active:
+                off_runs.append(grade_once(target, Path(tmp), args.jobs, sandbox="off"))
             if baseline is not None:
                 base_runs.append(grade_once(baseline / "solutions", Path(tmp), args.jobs, baseline))
     lines, ok = report_runs(runs, exercise_ids)
+    if off_runs:
+        sandbox_lines, sandbox_ok = report_sandbox(runs, off_runs, exercise_ids)
+        lines += sandbox_lines
+        ok = ok and sandbox_ok
     cpu = statistics.median(r.cpu for r in runs)
     floor = statistics.median(floors)
     lines.append(
