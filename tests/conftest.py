@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+
 import pytest
 
 from grader.results import Diagnostic, ExerciseResult, Report, Status, TestResult
@@ -140,3 +142,58 @@ def report() -> Report:
 @pytest.fixture
 def public_report() -> Report:
     return make_report(public_only=True)
+
+
+@pytest.fixture
+def reaper() -> Iterator[Callable[[], list[int]]]:
+    """`left()`: the live processes this test started and that are still there.
+
+    While the test runs, this process is the reaper of every orphan of its
+    descendants (Linux's PR_SET_CHILD_SUBREAPER), so a daemon that double
+    forks is still counted; dead ones are reaped before counting.
+    """
+    import ctypes
+    import os
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(36, 1, 0, 0, 0) != 0:  # PR_SET_CHILD_SUBREAPER
+        pytest.skip("pas de PR_SET_CHILD_SUBREAPER ici : les processus restants ne se comptent pas")
+
+    def left() -> list[int]:
+        while True:
+            try:
+                pid, _ = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                break
+            if pid == 0:
+                break
+        return _live_descendants(os.getpid())
+
+    try:
+        yield left
+    finally:
+        libc.prctl(36, 0, 0, 0, 0)
+
+
+def _live_descendants(root: int) -> list[int]:
+    import os
+
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] != b"Z":
+            parents[int(entry)] = int(fields[1])
+    found: list[int] = []
+    frontier = [root]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent]
+        found.extend(children)
+        frontier.extend(children)
+    return sorted(found)

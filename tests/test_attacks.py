@@ -9,6 +9,7 @@ and the grade ends with a valid report that says what happened.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -74,18 +75,6 @@ def test_an_attack_earns_nothing_and_the_rest_is_scored(name: str) -> None:
     assert len(text) < 10_000
 
 
-def test_no_attack_left_a_process_behind() -> None:
-    import os
-
-    before = set(os.listdir("/proc")) if os.path.isdir("/proc") else set()
+def test_no_attack_left_a_process_behind(reaper: Callable[[], list[int]]) -> None:
     grade_attack("no_watchdog")
-    after = set(os.listdir("/proc")) if os.path.isdir("/proc") else set()
-    leftovers = []
-    for pid in sorted(p for p in after - before if p.isdigit()):
-        try:
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-        except OSError:
-            continue
-        if b"grader.executor" in cmdline and b"no_watchdog" in cmdline:
-            leftovers.append(pid)
-    assert not leftovers
+    assert reaper() == []

@@ -169,12 +169,14 @@ def test_daemon(
     sandbox: Sandbox,
     mode: Mode,
     kill_leftovers: Callable[[bytes], list[int]],
+    reaper: Callable[[], list[int]],
 ) -> None:
     chosen = sandbox if mode is Mode.REQUIRE else choose(Mode.OFF)
     honest_work_kept(grade_escape(copy_of("daemon", tmp_path), chosen))
     # Gone before grade() returned: the sandbox's PID namespace, or outside
     # it the server that reaped and killed every orphan.
     assert kill_leftovers(b"sleep\x0031337") == []
+    assert reaper() == []
 
 
 @pytest.mark.parametrize("mode", [Mode.REQUIRE, Mode.OFF])
@@ -190,10 +192,12 @@ def test_many_processes(
     sandbox: Sandbox,
     mode: Mode,
     kill_leftovers: Callable[[bytes], list[int]],
+    reaper: Callable[[], list[int]],
 ) -> None:
     chosen = sandbox if mode is Mode.REQUIRE else choose(Mode.OFF)
     honest_work_kept(grade_escape(copy_of("fork_many", tmp_path), chosen))
     assert kill_leftovers(b"sleep\x0031338") == []
+    assert reaper() == []
 
 
 def test_the_solutions_run_untouched_in_the_sandbox(sandbox: Sandbox) -> None:
@@ -251,3 +255,48 @@ def test_a_copy_cannot_reach_its_classmates(sandbox: Sandbox) -> None:
         first, attacker, second = (f.result() for f in futures)
     assert first.score == second.score == first.max_score == 20
     honest_work_kept(attacker)
+
+
+def test_a_class_of_escapes(
+    tmp_path: Path,
+    sandbox: Sandbox,
+    kill_leftovers: Callable[[bytes], list[int]],
+    reaper: Callable[[], list[int]],
+) -> None:
+    # Every escape of this file, graded as a class beside an honest copy:
+    # each keeps exactly its honest points, and the machine is left as it was.
+    import csv
+    from functools import partial
+
+    from grader.batch import grade_class
+    from grader.pool import ChildPool
+
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "memoire.txt").write_text("trois ans de travail")
+    targets = {"home": str(home), "kit": str(HIDDEN_SUITE), "network": "9"}
+    names = ["daemon", "fork_many", "home", "kit", "memory", "network", "signal_parent"]
+    classroom = tmp_path / "classe"
+    for name in names:
+        folder = classroom / name / "exercises"
+        shutil.copytree(ESCAPES / name, folder)
+        (folder / "cible.txt").write_text(targets.get(name, ""))
+    shutil.copytree(ENGINE / "submissions" / "correct", classroom / "honnete" / "exercises")
+    notes = tmp_path / "notes.csv"
+    with ChildPool() as pool:
+        engine = partial(
+            grade,
+            catalogue=CATALOGUE,
+            suites=ENGINE / "suites",
+            time_limit=2.0,
+            sandbox=sandbox,
+            pool=pool,
+        )
+        code = grade_class(classroom, notes, only=["exo"], jobs=2, grade=engine, progress=False)
+    assert code == 0
+    with notes.open(encoding="utf-8") as handle:
+        totals = {row["eleve"]: float(row["total"]) for row in csv.DictReader(handle)}
+    assert totals == {**dict.fromkeys(names, 10.0), "honnete": 20.0}
+    assert (home / "memoire.txt").exists()
+    assert kill_leftovers(b"sleep\x0031337") == kill_leftovers(b"sleep\x0031338") == []
+    assert reaper() == []
