@@ -15,8 +15,9 @@ another's grade. With the sandbox (`bwrap`, Debian/Ubuntu package
 - a PID namespace whose first process is the server: they cannot see or
   signal the grader, the judges or another copy, and when the server ends
   the kernel kills all they started;
-- the limits of `grader.executor.limits`, and a `pids` cgroup when the grader
-  runs as root and may make one.
+- the limits of `grader.executor.limits`, and cgroups capping the copy's
+  processes (256) and memory (4 GB) when the grader runs as root and may
+  make them.
 
 Without it (`--sandbox off`, or `auto` where bwrap cannot run) executors still
 get the limits that need no sandbox, a session of their own, and a server
@@ -66,8 +67,12 @@ RUNTIME_ROOT = "/grader-runtime"
 TMP_SIZE = 64 * 1024 * 1024
 # Real seconds a server gets to start and import its code.
 _START_TIMEOUT = 30.0
-# Most processes one copy may have at once, where a cgroup can hold them.
-PIDS_MAX = 256
+# What one copy may have at once, where a cgroup can hold it:
+# controller -> (cgroup v1 file, cgroup v2 file, value).
+COPY_CGROUP = {
+    "pids": ("pids.max", "pids.max", "256"),
+    "memory": ("memory.limit_in_bytes", "memory.max", str(4 * 1024**3)),
+}
 
 PACKAGE = Path(__file__).resolve().parent
 # Ubuntu 23.10 and later forbid unprivileged user namespaces unless this is 0.
@@ -137,6 +142,19 @@ def _system_binds() -> list[str]:
     return args
 
 
+def _hidden(binds: list[str]) -> list[str]:
+    """Empty folders over the kit itself where a bind shows it (a system-wide install)."""
+    roots = [Path(binds[i + 2]) for i, arg in enumerate(binds) if arg == "--ro-bind"]
+    python = _python()
+    args: list[str] = []
+    for path in (PACKAGE.parent, PACKAGE):
+        inside = any(path.is_relative_to(root) and path != root for root in roots)
+        if inside and path.is_dir() and not python.is_relative_to(path):
+            args += ["--tmpfs", str(path)]
+            break
+    return args
+
+
 def _runtime_binds() -> list[str]:
     args: list[str] = []
     for relative in RUNTIME_FILES:
@@ -173,7 +191,8 @@ def bwrap_command(bwrap: str, target: Path | None, command: list[str]) -> list[s
         bwrap,
         *("--unshare-all", "--unshare-user", "--cap-drop", "ALL"),
         *("--die-with-parent", "--new-session", "--as-pid-1"),
-        *_system_binds(),
+        *(system := _system_binds()),
+        *_hidden(system),
         *_runtime_binds(),
         *("--proc", "/proc", "--dev", "/dev"),
         *("--size", str(TMP_SIZE), "--tmpfs", "/tmp"),
@@ -229,29 +248,50 @@ def choose(mode: Mode) -> Sandbox:
     return Sandbox(mode, reason=reason)
 
 
-def _pids_cgroup() -> Path | None:
-    """A fresh `pids` cgroup limited to PIDS_MAX, when this process may make one (root)."""
+def _make_cgroup(root: Path, settings: dict[str, str]) -> Path | None:
+    group = root / f"grader-{secrets.token_hex(6)}"
+    try:
+        group.mkdir()
+    except OSError:
+        return None
+    try:
+        for name, value in settings.items():
+            (group / name).write_text(value)
+    except OSError:
+        _remove_cgroup(group)
+        return None
+    return group
+
+
+def _copy_cgroups() -> list[Path]:
+    """Fresh cgroups holding one copy's processes and memory, where this process may make them.
+
+    Only root may (Gradescope and CI run as root, where RLIMIT_NPROC holds
+    nothing); unprivileged, RLIMIT_NPROC holds in the sandbox's user namespace.
+    Both cgroup versions: v2's one tree if it delegates the controllers, else
+    v1's tree per controller.
+    """
     if os.geteuid() != 0:
-        return None  # unprivileged: RLIMIT_NPROC holds in the sandbox's user namespace
-    candidates = [Path("/sys/fs/cgroup/pids")]
+        return []
     unified = Path("/sys/fs/cgroup")
     try:
-        if "pids" in (unified / "cgroup.subtree_control").read_text().split():
-            candidates.append(unified)
+        delegated = (unified / "cgroup.subtree_control").read_text().split()
     except OSError:
-        pass
-    for root in candidates:
-        group = root / f"grader-{secrets.token_hex(6)}"
-        try:
-            group.mkdir()
-        except OSError:
-            continue
-        try:
-            (group / "pids.max").write_text(str(PIDS_MAX))
-            return group
-        except OSError:
-            _remove_cgroup(group)
-    return None
+        delegated = []
+    groups: list[Path] = []
+    v2 = {name: limit for name, limit in COPY_CGROUP.items() if name in delegated}
+    if v2:
+        group = _make_cgroup(unified, {v2_file: value for _, v2_file, value in v2.values()})
+        if group is not None:
+            groups.append(group)
+        else:
+            v2 = {}
+    for name, (v1_file, _, value) in COPY_CGROUP.items():
+        if name not in v2:
+            group = _make_cgroup(unified / name, {v1_file: value})
+            if group is not None:
+                groups.append(group)
+    return groups
 
 
 def _remove_cgroup(group: Path) -> None:
@@ -269,7 +309,7 @@ class ExecutorServer:
         self.target = target
         self.folder = Path(tempfile.mkdtemp(prefix="grader-executors-"))
         self.socket = str(self.folder / "executors.sock")
-        self._cgroup: Path | None = None
+        self._cgroups: list[Path] = []
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             listener.bind(self.socket)
@@ -286,11 +326,13 @@ class ExecutorServer:
             command = bwrap_command(
                 self.sandbox.bwrap, self.target, [str(_python()), "-S", *server, "--sandboxed"]
             )
-            self._cgroup = _pids_cgroup()
-            if self._cgroup is not None:
-                # Joins the cgroup before bwrap starts, so every process inside counts.
-                procs = str(self._cgroup / "cgroup.procs")
-                command = ["/bin/sh", "-c", 'echo $$ > "$0" && exec "$@"', procs, *command]
+            self._cgroups = _copy_cgroups()
+            if self._cgroups:
+                # Joins the cgroups before bwrap starts, so every process inside counts.
+                joins = [str(group / "cgroup.procs") for group in self._cgroups]
+                script = 'for f in "$@"; do [ "$f" = -- ] && break; echo $$ > "$f"; shift; done; '
+                script += 'shift; exec "$@"'
+                command = ["/bin/sh", "-c", script, "sh", *joins, "--", *command]
             env = None
         else:
             from grader.judge.link import executor_environment
@@ -330,8 +372,8 @@ class ExecutorServer:
             self.process.wait()
         if self.process.stdout is not None:
             self.process.stdout.close()
-        if self._cgroup is not None:
-            _remove_cgroup(self._cgroup)
+        for group in self._cgroups:
+            _remove_cgroup(group)
         shutil.rmtree(self.folder, ignore_errors=True)
 
 

@@ -300,3 +300,34 @@ def test_a_class_of_escapes(
     assert (home / "memoire.txt").exists()
     assert kill_leftovers(b"sleep\x0031337") == kill_leftovers(b"sleep\x0031338") == []
     assert reaper() == []
+
+
+def test_a_system_wide_install_of_the_kit_is_hidden(monkeypatch: pytest.MonkeyPatch) -> None:
+    # pip install . without a venv puts grader/, hidden suites included, under /usr.
+    import grader.sandbox as sandbox_module
+
+    installed = Path("/usr/lib/python3/dist-packages/grader")
+    monkeypatch.setattr(sandbox_module, "PACKAGE", installed)
+    monkeypatch.setattr(Path, "is_dir", lambda self: True)
+    command = sandbox_module.bwrap_command("bwrap", None, ["true"])
+    at = command.index(str(installed.parent))
+    assert command[at - 1] == "--tmpfs"
+    assert command.index("--ro-bind") < at < command.index("--proc")
+
+
+def test_auto_without_bwrap_grades_and_tells_instructors(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PATH": str(tmp_path)}
+    output = tmp_path / "results.json"
+    command = [sys.executable, "-m", "grader", "--target", "solutions", "--only"]
+    command += ["ex1_sync_vs_async", "--format", "gradescope", "--output", str(output)]
+    done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    [line] = done.stderr.splitlines()
+    assert "bac à sable inactif" in line and "bubblewrap" in line
+    assert output.is_file()
+    # A student grading their own code is told nothing.
+    command = [sys.executable, "-m", "grader", "--target", "solutions", "--only"]
+    command += ["ex1_sync_vs_async", "--format", "json"]
+    done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stderr == ""
