@@ -91,14 +91,14 @@ def lint(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Mesure le temps réel, le temps virtuel et la mémoire d'une correction des solutions."""
     session.install("-e", ".")
-    session.run("python", "-m", "grader.bench", *session.posargs)
+    session.run("python", "-m", "grader.tools.bench", *session.posargs)
 
 
 @nox.session(default=False)
 def export(session: nox.Session) -> None:
     """Construit le dépôt modèle des élèves (sans les solutions ni les tests cachés)."""
     session.install("-e", ".")
-    session.run("python", "-m", "grader.export", *session.posargs)
+    session.run("python", "-m", "grader.tools.export", *session.posargs)
 
 
 @nox.session(default=False)

@@ -20,9 +20,9 @@ from types import ModuleType
 from typing import Any, NoReturn, TextIO
 
 from grader import formats
+from grader.isolation.sandbox import Mode, Sandbox, SandboxUnavailable, choose
 from grader.metadata import Catalogue, load_catalogue
 from grader.results import Report
-from grader.sandbox import Mode, Sandbox, SandboxUnavailable, choose
 
 # Formats read by instructors' platforms, where running without the sandbox is said.
 _INSTRUCTOR_FORMATS = ("classroom", "gradescope")
@@ -320,7 +320,7 @@ def _grade_class(args: argparse.Namespace, only: list[str] | None) -> int:
         raise UsageError(f"le dossier « {submissions} » n'existe pas")
     sandbox = _sandbox(args)
     try:
-        from grader.batch import grade_class
+        from grader.tools.batch import grade_class
     except ImportError as exc:
         raise UsageError(
             f"la correction d'une classe n'est pas disponible ({type(exc).__name__} : {exc})"

@@ -1,9 +1,12 @@
-"""What crosses between the judge and the executor: typed records, plain values, framed bytes.
+"""What crosses between processes: typed records, plain values, framed bytes.
 
 The judge (trusted: suites, catalogue, results) never imports the student's
 module; the executor (untrusted: it runs the student's code) never receives a
 test's code or an expected value. They talk only through the dataclasses
-below, sent as length-prefixed JSON frames over a pair of pipes.
+below, sent as length-prefixed JSON frames over a pair of pipes. The runner
+and the judge talk through them too: the runner's `JudgeTask`, and the
+judge's results records (`TestStarted`, `TestOutcome`, `Diagnosed`,
+`Explained`), one sealed JSON line each (`grader.sealed`).
 
 Why so strict: every byte the executor sends may have been written by the
 student's code (it runs in that process and can reach the pipe). So the
@@ -425,6 +428,57 @@ class Ended:
     diagnostics: tuple[Diagnosed, ...] = ()
 
 
+# -- runner <-> judge ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class JudgeTask:
+    """What the runner asks of one judge: one exercise's tests on one copy."""
+
+    target: str  # the copy's folder
+    exercise: str  # the exercise's id, which is also its module's name
+    results: str  # the file the judge appends sealed results records to
+    key: str  # the key that seals them (never on a command line)
+    time_limit: float  # real seconds per test
+    suites: str  # the folder holding public/ and hidden/
+    skip: tuple[str, ...] = ()  # test ids not to run (done, or judged, already)
+    public_only: bool = False
+    explanation: str = ""  # the module attribute to report, as the catalogue names it
+    executors: str = ""  # socket of the copy's executor server; "" when there is none
+    sandboxed: bool = False  # executors come from that server only, in its sandbox
+
+
+@dataclass(frozen=True)
+class TestStarted:
+    test: str
+
+    __test__ = False
+
+
+@dataclass(frozen=True)
+class TestOutcome:
+    """What happened to one test, before the runner attaches its points."""
+
+    test: str
+    status: str  # a results.Status value, checked by the runner
+    message: str
+    duration: float  # real seconds
+    virtual: float  # virtual seconds the test simulated
+
+    __test__ = False
+
+
+@dataclass(frozen=True)
+class Explained:
+    """The student's explanation (the module attribute the catalogue names)."""
+
+    text: str
+
+
+JUDGE_TASKS: dict[str, type] = {"JudgeTask": JudgeTask}
+# Diagnosed is shared: the executor's pitfalls, passed on by the judge.
+RESULTS: dict[str, type] = {c.__name__: c for c in (TestStarted, TestOutcome, Diagnosed, Explained)}
+
 REQUESTS: dict[str, type] = {c.__name__: c for c in (Begin, Call, End)}
 ANSWERS: dict[str, type] = {c.__name__: c for c in (Loaded, Observation, Ended)}
 _RECORDS: dict[str, type] = {
@@ -581,6 +635,16 @@ def decode_body(body: bytes, allowed: dict[str, type]) -> Any:
     except (ValueError, RecursionError):
         raise ProtocolError("message qui n'est pas du JSON") from None
     return from_wire(data, allowed)
+
+
+def encode_line(record: Any) -> str:
+    """One record as one line of JSON (the results file, the judge's task)."""
+    return str(_dumps(to_wire(record), ensure_ascii=False, allow_nan=False))
+
+
+def decode_line(line: str, allowed: dict[str, type]) -> Any:
+    """The record of one line, checked as strictly as a frame; ProtocolError otherwise."""
+    return decode_body(line.encode("utf-8"), allowed)
 
 
 def frame_length(header: bytes) -> int:

@@ -15,7 +15,6 @@ A test the parent cannot account for never earns its points.
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -26,10 +25,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader import protocol as p
+from grader.isolation.pool import ChildPool, PoolBroken, child_environment, fork_server_available
+from grader.isolation.sandbox import Executors, Mode, Sandbox, choose
 from grader.metadata import SUITES, Catalogue, ExerciseSpec, TestSpec, load_catalogue
-from grader.pool import ChildPool, PoolBroken, child_environment, fork_server_available
 from grader.results import Diagnostic, ExerciseResult, Report, Status, TestResult
-from grader.sandbox import Executors, Mode, Sandbox, choose
 from grader.sealed import new_key, unseal
 
 # Real seconds one test may run. The solutions' slowest test takes a few
@@ -45,6 +45,9 @@ _START_GRACE = 20.0
 SERVER_LOST = -1000
 
 
+_STATUSES = frozenset(s.value for s in Status)
+
+
 class UsageError(Exception):
     """A problem with what was asked (no such folder, unknown exercise): exit status 2."""
 
@@ -52,7 +55,7 @@ class UsageError(Exception):
 @dataclass
 class _Events:
     started: list[str] = field(default_factory=list)
-    outcomes: dict[str, dict[str, object]] = field(default_factory=dict)
+    outcomes: dict[str, p.TestOutcome] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     explanation: str | None = None
 
@@ -82,20 +85,18 @@ def _read_events(path: Path, key: str, into: _Events) -> None:
         if line is None:
             continue  # not the judge's: forged, or cut short by a kill
         try:
-            event = json.loads(line)
-        except json.JSONDecodeError:
+            record = p.decode_line(line, p.RESULTS)
+        except p.ProtocolError:
             continue
-        if not isinstance(event, dict):
-            continue
-        kind = event.get("event")
-        if kind == "start":
-            into.started.append(str(event["test"]))
-        elif kind == "result":
-            into.outcomes.setdefault(str(event["test"]), event)
-        elif kind == "diagnostic":
-            into.add_diagnostic(Diagnostic.from_dict(event))
-        elif kind == "explanation" and into.explanation is None:
-            into.explanation = str(event.get("text", ""))
+        if isinstance(record, p.TestStarted):
+            into.started.append(record.test)
+        elif isinstance(record, p.TestOutcome):
+            if record.status in _STATUSES:
+                into.outcomes.setdefault(record.test, record)
+        elif isinstance(record, p.Diagnosed):
+            into.add_diagnostic(Diagnostic(record.kind, record.file, record.line, record.message))
+        elif isinstance(record, p.Explained) and into.explanation is None:
+            into.explanation = record.text
 
 
 def _run_child(
@@ -113,51 +114,35 @@ def _run_child(
 ) -> tuple[Path, str, int | None]:
     results = workdir / f"results-{attempt}.jsonl"
     results.touch()
-    key = new_key()
-    command = [
-        sys.executable,
-        "-m",
-        "grader.judge",
-        "--target",
-        str(target),
-        "--exercise",
-        exercise.id,
-        "--results",
-        str(results),
-        "--time-limit",
-        str(time_limit),
-        "--skip",
-        ",".join(sorted(skip)),
-        "--suites",
-        str(suites),
-    ]
-    if public_only:
-        command.append("--public-only")
-    if exercise.explanation:
-        command += ["--explanation", exercise.explanation]
-    if executors is not None:
-        if executors.sandbox.active:
-            command.append("--sandboxed")
-        socket = executors.socket()
-        if socket is not None:
-            command += ["--executors", socket]
+    socket = executors.socket() if executors is not None else None
+    task = p.JudgeTask(
+        target=str(target),
+        exercise=exercise.id,
+        results=str(results),
+        key=new_key(),
+        time_limit=time_limit,
+        suites=str(suites),
+        skip=tuple(sorted(skip)),
+        public_only=public_only,
+        explanation=exercise.explanation or "",
+        executors=socket or "",
+        sandboxed=executors is not None and executors.sandbox.active,
+    )
     # The child stops itself at each test's limit; this is the backstop.
     hard_limit = _START_GRACE + time_limit * (expected + 1)
     if pool is not None:
         try:
-            # The fork server's request pipe is private: the key can ride in argv.
-            argv = [*command[3:], "--key", key]
-            return results, key, pool.run(argv, workdir, hard_limit)
+            # The fork server's request pipe is private: the key can ride in the task.
+            return results, task.key, pool.run(task, workdir, hard_limit)
         except PoolBroken:
-            return results, key, SERVER_LOST
-    code = _run_subprocess([*command, "--key", "-"], workdir, hard_limit, key)
-    return results, key, code
+            return results, task.key, SERVER_LOST
+    return results, task.key, _run_subprocess(task, workdir, hard_limit)
 
 
-def _run_subprocess(command: list[str], workdir: Path, hard_limit: float, key: str) -> int | None:
+def _run_subprocess(task: p.JudgeTask, workdir: Path, hard_limit: float) -> int | None:
     process = subprocess.Popen(
-        command,
-        stdin=subprocess.PIPE,  # the key, which a command line would show to anyone
+        [sys.executable, "-m", "grader.judge"],
+        stdin=subprocess.PIPE,  # the task with its key, which a command line would show
         stdout=subprocess.DEVNULL,  # the student's prints: never read, never kept
         stderr=subprocess.DEVNULL,
         cwd=str(workdir),
@@ -165,7 +150,7 @@ def _run_subprocess(command: list[str], workdir: Path, hard_limit: float, key: s
         start_new_session=True,  # so a kill takes the student's own children too
     )
     assert process.stdin is not None
-    process.stdin.write((key + "\n").encode())
+    process.stdin.write((p.encode_line(task) + "\n").encode("utf-8"))
     process.stdin.close()
     try:
         return process.wait(timeout=hard_limit)
@@ -288,11 +273,11 @@ def grade_exercise(
     results_list: list[TestResult] = []
     for spec in tests:
         if spec.id in events.outcomes:
-            event = events.outcomes[spec.id]
-            status = Status(str(event["status"]))
-            virtual += _number(event.get("virtual"))
-            message = str(event.get("message", ""))
-            results_list.append(_result(spec, status, message, _number(event.get("duration"))))
+            outcome = events.outcomes[spec.id]
+            virtual += outcome.virtual
+            results_list.append(
+                _result(spec, Status(outcome.status), outcome.message, outcome.duration)
+            )
         else:
             status, message = verdicts.get(
                 spec.id,
@@ -307,10 +292,6 @@ def grade_exercise(
         explanation=events.explanation,
     )
     return result, {"real": time.perf_counter() - started_at, "virtual": virtual}
-
-
-def _number(value: object) -> float:
-    return float(value) if isinstance(value, int | float) else 0.0
 
 
 def _result(spec: TestSpec, status: Status, message: str, duration: float = 0.0) -> TestResult:
@@ -368,7 +349,7 @@ def grade(
 
     `pool` lets several grades share one fork server of judges (batch
     grading); without one, this call starts its own where the platform can
-    fork. `sandbox` is the run's choice (`grader.sandbox.choose`); without
+    fork. `sandbox` is the run's choice (`grader.isolation.sandbox.choose`); without
     one, the sandbox is used where it works. Student code runs in executors
     of this call's own, which end with it.
     """

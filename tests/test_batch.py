@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from grader import batch
 from grader.metadata import load_catalogue
 from grader.results import ExerciseResult, Report, Status, TestResult
+from grader.tools import batch
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -360,9 +360,9 @@ def batch(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
         calls.append({"submissions": submissions, "csv": csv_path, "only": only, "jobs": jobs})
         return 3
 
-    module = ModuleType("grader.batch")
+    module = ModuleType("grader.tools.batch")
     module.grade_class = grade_class  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "grader.batch", module)
+    monkeypatch.setitem(sys.modules, "grader.tools.batch", module)
     return calls
 
 
@@ -389,7 +389,7 @@ def test_submissions_without_batch_module(
     target: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # None in sys.modules makes the import fail, as if batch.py were absent.
-    monkeypatch.setitem(sys.modules, "grader.batch", None)
+    monkeypatch.setitem(sys.modules, "grader.tools.batch", None)
     code, _, err = run_cli(["--submissions", "copie", "--csv", "notes.csv"], capsys)
     assert code == 2 and err.count("\n") == 1
     assert "correction d'une classe n'est pas disponible" in err

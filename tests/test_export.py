@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from grader import export
+from grader.tools import export
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,4 +1,4 @@
-"""The sandbox (`grader.sandbox`): student code reaches nothing outside, leaves nothing behind.
+"""The sandbox (`grader.isolation.sandbox`): student code reaches nothing, leaves nothing.
 
 One hostile submission per family (`tests/engine/escapes/`), each a copy of
 the kit's small exercise whose `travail` attacks the machine while `ensemble`
@@ -24,10 +24,10 @@ from pathlib import Path
 
 import pytest
 
+from grader.isolation.sandbox import Mode, Sandbox, SandboxUnavailable, choose
 from grader.metadata import load_catalogue
 from grader.results import Report, Status
 from grader.runner import grade
-from grader.sandbox import Mode, Sandbox, SandboxUnavailable, choose
 
 ENGINE = Path(__file__).parent / "engine"
 CATALOGUE = load_catalogue(ENGINE / "catalogue.toml")
@@ -67,6 +67,13 @@ def honest_work_kept(report: Report) -> dict[str, str]:
     assert tests["double"].status is Status.PASSED, tests["double"].message
     assert report.score == 10
     return {test_id: t.message for test_id, t in tests.items()}
+
+
+def unique_duration() -> str:
+    """A sleep of hours that no other run on this machine uses: its processes are found again."""
+    import secrets
+
+    return f"3{secrets.randbelow(10**6):06d}.{secrets.randbelow(10**3):03d}"
 
 
 def processes(marker: bytes) -> list[int]:
@@ -172,10 +179,11 @@ def test_daemon(
     reaper: Callable[[], list[int]],
 ) -> None:
     chosen = sandbox if mode is Mode.REQUIRE else choose(Mode.OFF)
-    honest_work_kept(grade_escape(copy_of("daemon", tmp_path), chosen))
+    duration = unique_duration()
+    honest_work_kept(grade_escape(copy_of("daemon", tmp_path, duration), chosen))
     # Gone before grade() returned: the sandbox's PID namespace, or outside
     # it the server that reaped and killed every orphan.
-    assert kill_leftovers(b"sleep\x0031337") == []
+    assert kill_leftovers(b"sleep\x00" + duration.encode()) == []
     assert reaper() == []
 
 
@@ -195,8 +203,9 @@ def test_many_processes(
     reaper: Callable[[], list[int]],
 ) -> None:
     chosen = sandbox if mode is Mode.REQUIRE else choose(Mode.OFF)
-    honest_work_kept(grade_escape(copy_of("fork_many", tmp_path), chosen))
-    assert kill_leftovers(b"sleep\x0031338") == []
+    duration = unique_duration()
+    honest_work_kept(grade_escape(copy_of("fork_many", tmp_path, duration), chosen))
+    assert kill_leftovers(b"sleep\x00" + duration.encode()) == []
     assert reaper() == []
 
 
@@ -236,7 +245,7 @@ def test_a_copy_cannot_reach_its_classmates(sandbox: Sandbox) -> None:
     # the user, the machine's own when it is root.
     from concurrent.futures import ThreadPoolExecutor
 
-    from grader.pool import ChildPool
+    from grader.isolation.pool import ChildPool
 
     honest = ENGINE / "submissions" / "correct"
     with ChildPool() as pool, ThreadPoolExecutor(max_workers=3) as threads:
@@ -268,13 +277,20 @@ def test_a_class_of_escapes(
     import csv
     from functools import partial
 
-    from grader.batch import grade_class
-    from grader.pool import ChildPool
+    from grader.isolation.pool import ChildPool
+    from grader.tools.batch import grade_class
 
     home = tmp_path / "home"
     home.mkdir()
     (home / "memoire.txt").write_text("trois ans de travail")
-    targets = {"home": str(home), "kit": str(HIDDEN_SUITE), "network": "9"}
+    duration = unique_duration()
+    targets = {
+        "home": str(home),
+        "kit": str(HIDDEN_SUITE),
+        "network": "9",
+        "daemon": duration,
+        "fork_many": duration,
+    }
     names = ["daemon", "fork_many", "home", "kit", "memory", "network", "signal_parent"]
     classroom = tmp_path / "classe"
     for name in names:
@@ -298,13 +314,13 @@ def test_a_class_of_escapes(
         totals = {row["eleve"]: float(row["total"]) for row in csv.DictReader(handle)}
     assert totals == {**dict.fromkeys(names, 10.0), "honnete": 20.0}
     assert (home / "memoire.txt").exists()
-    assert kill_leftovers(b"sleep\x0031337") == kill_leftovers(b"sleep\x0031338") == []
+    assert kill_leftovers(b"sleep\x00" + duration.encode()) == []
     assert reaper() == []
 
 
 def test_a_system_wide_install_of_the_kit_is_hidden(monkeypatch: pytest.MonkeyPatch) -> None:
     # pip install . without a venv puts grader/, hidden suites included, under /usr.
-    import grader.sandbox as sandbox_module
+    import grader.isolation.sandbox as sandbox_module
 
     installed = Path("/usr/lib/python3/dist-packages/grader")
     monkeypatch.setattr(sandbox_module, "PACKAGE", installed)

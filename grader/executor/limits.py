@@ -10,7 +10,7 @@ processes of the sandbox's own user namespace. Outside one it counts every
 process of the user, the instructor's browser included, so a limit would
 break honest code on a busy desktop. Root is never held by it (Gradescope
 and CI run as root): the runner then puts the sandbox in a `pids` cgroup
-where it can (`grader.sandbox`).
+where it can (`grader.isolation.sandbox`).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 import sys
 
-from grader.judge.main import main
+from grader.judge.main import run_subprocess
 
-sys.exit(main())
+sys.exit(run_subprocess())

@@ -3,16 +3,22 @@
 The runner (`grader.runner`) starts one judge per exercise, several at a
 time. The judge runs pytest on the exercise's suites with
 `grader.judge.plugin`; the student's code runs in the executor the plugin
-starts (`grader.executor`), never here. Results go to the file named by
-`--results`, as JSON lines.
+starts (`grader.executor`), never here. What to judge comes as one
+`protocol.JudgeTask` (from the fork server's request, or on standard input);
+results go to the file it names, as sealed `protocol` records, one per line.
 """
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from pathlib import Path
+from typing import Any
+
+import pytest
+
+from grader import protocol as p
+from grader.judge.plugin import TASK
 
 SUITES = Path(__file__).resolve().parent.parent / "suites"
 
@@ -43,30 +49,24 @@ def make_undumpable() -> None:
         pass
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m grader.judge")
-    parser.add_argument("--target", required=True)
-    parser.add_argument("--exercise", required=True)
-    parser.add_argument("--results", required=True)
-    parser.add_argument("--time-limit", type=float, required=True)
-    parser.add_argument("--skip", default="")
-    parser.add_argument("--public-only", action="store_true")
-    parser.add_argument("--suites", default=str(SUITES))
-    parser.add_argument("--explanation", default="")
-    # "-": read on standard input, where a plain subprocess's argv would show it.
-    parser.add_argument("--key", default="")
-    parser.add_argument("--executors", default="", help="socket of the executor fork server")
-    parser.add_argument("--sandboxed", action="store_true", help="that server is sandboxed")
-    args = parser.parse_args(argv)
-    key = sys.stdin.readline().strip() if args.key == "-" else args.key
+class TaskCarrier:
+    """Hands the judge's task to the plugin, in-process: no option string carries it."""
 
-    suites = Path(args.suites)
-    files = [suites / "public" / f"test_{args.exercise}.py"]
-    hidden = suites / "hidden" / f"test_{args.exercise}.py"
-    if not args.public_only and hidden.is_file():
+    def __init__(self, task: p.JudgeTask) -> None:
+        self.task = task
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_configure(self, config: pytest.Config) -> None:
+        config.stash[TASK] = self.task
+
+
+def main(task: p.JudgeTask) -> int:
+    suites = Path(task.suites)
+    files = [suites / "public" / f"test_{task.exercise}.py"]
+    hidden = suites / "hidden" / f"test_{task.exercise}.py"
+    if not task.public_only and hidden.is_file():
         files.append(hidden)
     make_undumpable()
-    import pytest
 
     # Only the plugins the suites use, named here: installed plugins found by
     # entry point would cost every child their start-up, and could change a
@@ -88,34 +88,30 @@ def main(argv: list[str] | None = None) -> int:
             "-o",
             "console_output_style=classic",
             "--import-mode=importlib",
-            "--grader-target",
-            args.target,
-            "--grader-results",
-            args.results,
-            "--grader-time-limit",
-            str(args.time_limit),
-            "--grader-skip",
-            args.skip,
-            "--grader-explanation",
-            args.explanation,
-            "--grader-key",
-            key,
-            "--grader-executors",
-            args.executors,
-            *(["--grader-sandboxed"] if args.sandboxed else []),
-        ]
+        ],
+        plugins=[TaskCarrier(task)],
     )
     sys.stdout.flush()
     # Leave at once: the executor is already gone (pytest_unconfigure).
     os._exit(0 if code in (0, 1) else 3)
 
 
-def run_forked(argv: list[str], workdir: str) -> None:
-    """Entry point of a judge forked from the fork server (see grader.zygote)."""
+def run_subprocess() -> int:
+    """`python -m grader.judge`: the task is one line on standard input, key included."""
+    try:
+        task = p.decode_line(sys.stdin.readline(), p.JUDGE_TASKS)
+    except p.ProtocolError as exc:
+        print(f"python -m grader.judge : tâche illisible ({exc})", file=sys.stderr)
+        return 2
+    return main(task)
+
+
+def run_forked(task: dict[str, Any], workdir: str) -> None:
+    """Entry point of a judge forked from the fork server (see grader.isolation.zygote)."""
     # A session of its own, so the runner can kill the judge; and no terminal.
     os.setsid()
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
     os.chdir(workdir)
-    main(argv)
+    main(p.from_wire(task, p.JUDGE_TASKS))

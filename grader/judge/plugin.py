@@ -1,24 +1,23 @@
 """The pytest plugin that runs an exercise's suites against a student's module, from outside it.
 
-Loaded in the judge (`python -m grader.judge`) and usable by hand:
-
-    python -m pytest -p grader.judge.plugin --grader-target solutions \
-        grader/suites/public/test_ex2_telechargeur.py
+Loaded in the judge (`python -m grader.judge`), which hands it its
+`protocol.JudgeTask` in-process (`grader.judge.main.TaskCarrier`); to run
+one exercise by hand, `python -m grader --only EXERCISE` does the same.
 
 The student's module never enters this process: each test's `student`
 fixture asks the session's executor (`grader.judge.link`) to import it
 afresh on a new virtual clock. Outcomes are built from pytest's report
-objects into `Outcome` records and streamed as JSON lines to the file the
-runner reads; nothing is taken from pytest's text output.
+objects into `protocol.TestOutcome` records and written, sealed, one per
+line to the file the runner reads; nothing is taken from pytest's text
+output.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Generator, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 import pytest
 
@@ -40,19 +39,6 @@ MAX_MESSAGE = 4_000
 MAX_EXPLANATION = 2_000
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """What happened to one test, before points are attached by the runner."""
-
-    test: str
-    status: Status
-    message: str
-    duration: float  # real seconds
-    virtual: float  # virtual seconds the test simulated
-
-    __test__ = False
-
-
 @dataclass
 class GraderState:
     """Everything the plugin keeps for one session (in `config.stash`)."""
@@ -65,16 +51,15 @@ class GraderState:
     explanation: str = ""  # the attribute to report, as the catalogue names it
     explanation_sent: bool = False
     diagnostics_seen: set[tuple[str, str | None, int | None]] = field(default_factory=set)
-    outcomes: list[Outcome] = field(default_factory=list)
+    outcomes: list[p.TestOutcome] = field(default_factory=list)
     # Set when the module's import itself never ended: it is the same import
     # for every test (same file, same seed), so the later tests get the same
     # verdict at once instead of one real-time limit each.
     import_stopped: SetupStopped | None = None
 
-    def emit(self, event: dict[str, Any]) -> None:
+    def emit(self, record: p.TestStarted | p.TestOutcome | p.Diagnosed | p.Explained) -> None:
         if self.sink is not None:
-            line = json.dumps(event, ensure_ascii=False)
-            self.sink.write(seal(self.key, line) + "\n")
+            self.sink.write(seal(self.key, p.encode_line(record)) + "\n")
             self.sink.flush()
 
     def diagnose(self, diagnostic: Diagnostic) -> None:
@@ -83,30 +68,13 @@ class GraderState:
         key = (diagnostic.kind, diagnostic.file, diagnostic.line)
         if key not in self.diagnostics_seen:
             self.diagnostics_seen.add(key)
-            self.emit({"event": "diagnostic", **diagnostic.to_dict()})
+            self.emit(
+                p.Diagnosed(diagnostic.kind, diagnostic.file, diagnostic.line, diagnostic.message)
+            )
 
 
 STATE = pytest.StashKey[GraderState]()
-
-
-def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("grader")
-    group.addoption("--grader-target", default="exercises", help="folder of the student's modules")
-    group.addoption("--grader-results", default=None, help="JSON-lines file for outcomes")
-    group.addoption("--grader-key", default="", help="key that seals each results line")
-    group.addoption("--grader-executors", default="", help="socket of the executor fork server")
-    group.addoption(
-        "--grader-sandboxed",
-        action="store_true",
-        help="executors only from that server, in its sandbox: never a fresh interpreter",
-    )
-    group.addoption("--grader-skip", default="", help="comma-separated test ids not to run")
-    group.addoption("--grader-time-limit", type=float, default=5.0, help="real seconds per test")
-    group.addoption(
-        "--grader-explanation",
-        default="",
-        help="module-level string to show the instructor (from the catalogue)",
-    )
+TASK = pytest.StashKey[p.JudgeTask]()
 
 
 def _hypothesis_profile() -> None:
@@ -128,32 +96,24 @@ def _hypothesis_profile() -> None:
     settings.load_profile("grader")
 
 
-def _exercise_module(config: pytest.Config) -> str:
-    # Every suite file of a session is test_<exercise>.py of one exercise.
-    for arg in config.args:
-        name = Path(arg).stem
-        if name.startswith("test_"):
-            return name.removeprefix("test_")
-    return ""
-
-
 def pytest_configure(config: pytest.Config) -> None:
-    target = Path(config.getoption("--grader-target")).resolve()
-    results = config.getoption("--grader-results")
+    # Set by the judge (`grader.judge.main.TaskCarrier`) before this runs.
+    task = config.stash[TASK]
+    target = Path(task.target).resolve()
     _hypothesis_profile()
     state = GraderState(
         target=target,
         link=ExecutorLink(
             target,
-            _exercise_module(config),
-            config.getoption("--grader-time-limit"),
-            config.getoption("--grader-executors") or None,
-            config.getoption("--grader-sandboxed"),
+            task.exercise,
+            task.time_limit,
+            task.executors or None,
+            task.sandboxed,
         ),
-        sink=open(results, "a", encoding="utf-8") if results else None,
-        key=config.getoption("--grader-key"),
-        skip=frozenset(s for s in config.getoption("--grader-skip").split(",") if s),
-        explanation=config.getoption("--grader-explanation"),
+        sink=open(task.results, "a", encoding="utf-8") if task.results else None,
+        key=task.key,
+        skip=frozenset(task.skip),
+        explanation=task.explanation,
     )
     config.stash[STATE] = state
 
@@ -185,7 +145,7 @@ def pytest_runtest_protocol(
     item: pytest.Item, nextitem: pytest.Item | None
 ) -> Generator[None, object, object]:
     state = item.config.stash[STATE]
-    state.emit({"event": "start", "test": _test_id(item)})
+    state.emit(p.TestStarted(_test_id(item)))
     return (yield)
 
 
@@ -223,7 +183,7 @@ def student(request: pytest.FixtureRequest) -> Iterator[StudentModule]:
             attribute = loaded.attributes.get(state.explanation)
             if attribute is not None and type(attribute.value) is str:
                 text = clean_text(attribute.value)[:MAX_EXPLANATION]
-                state.emit({"event": "explanation", "text": text})
+                state.emit(p.Explained(text))
         yield module
     finally:
         _end_test(state, _test_id(request.node))
@@ -285,16 +245,16 @@ def pytest_runtest_makereport(
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
     state = item.config.stash[STATE]
-    outcome: Outcome | None = None
+    outcome: p.TestOutcome | None = None
     test = _test_id(item)
     if report.when == "call" and report.passed:
-        outcome = Outcome(test, Status.PASSED, "", report.duration, state.link.virtual)
+        outcome = p.TestOutcome(test, Status.PASSED.value, "", report.duration, state.link.virtual)
     elif report.failed and call.excinfo is not None:
         status, message = describe_failure(call.excinfo)
         if report.when == "teardown":
             status = Status.ERROR
         message = clean_text(message)[:MAX_MESSAGE]
-        outcome = Outcome(test, status, message, report.duration, state.link.virtual)
+        outcome = p.TestOutcome(test, status.value, message, report.duration, state.link.virtual)
         where = getattr(_unwrapped(call.excinfo.value), "where", None)
         if status is Status.TIMEOUT and isinstance(where, p.Where):
             state.diagnose(
@@ -311,5 +271,5 @@ def pytest_runtest_makereport(
             )
     if outcome is not None and not any(o.test == outcome.test for o in state.outcomes):
         state.outcomes.append(outcome)
-        state.emit({"event": "result", **asdict(outcome)})
+        state.emit(outcome)
     return report

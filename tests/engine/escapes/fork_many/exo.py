@@ -1,12 +1,16 @@
 """Starts 200 processes that sleep for hours."""
 import asyncio
 import os
+from pathlib import Path
+
+# How long to sleep: a number the test chose, to find the processes again.
+DUREE = (Path(__file__).parent / "cible.txt").read_text().strip()
 
 
 async def travail(x):
     for _ in range(200):
         if os.fork() == 0:
-            os.execv("/bin/sleep", ["sleep", "31338"])
+            os.execv("/bin/sleep", ["sleep", DUREE])
     return 0
 
 

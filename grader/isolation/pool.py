@@ -1,4 +1,4 @@
-"""The parent's handle on the fork server (`grader.zygote`): run a child, wait, kill.
+"""The parent's handle on the fork server (`grader.isolation.zygote`): run a child, wait, kill.
 
 One `ChildPool` serves many grades: `grade()` makes one for its own call, and
 batch grading shares one across the whole class, so the heavy imports are paid
@@ -16,6 +16,8 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
+
+from grader import protocol as p
 
 
 class PoolBroken(Exception):
@@ -38,7 +40,7 @@ def child_environment() -> dict[str, str]:
         k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "ACTIONS_", "INPUT_"))
     }
     # The grader's own package must be importable whatever the current folder is.
-    package_root = str(Path(__file__).resolve().parent.parent)
+    package_root = str(Path(__file__).resolve().parent.parent.parent)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     env.pop("PYTEST_ADDOPTS", None)
@@ -46,11 +48,11 @@ def child_environment() -> dict[str, str]:
 
 
 class _Server:
-    """One running `grader.zygote` and the thread that reads its answers."""
+    """One running `grader.isolation.zygote` and the thread that reads its answers."""
 
     def __init__(self) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "grader.zygote"],
+            [sys.executable, "-m", "grader.isolation.zygote"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -126,8 +128,8 @@ class ChildPool:
                 self._server = _Server()
             return self._server
 
-    def run(self, argv: list[str], workdir: Path, hard_limit: float) -> int | None:
-        """Run `python -m grader.judge ARGV` as a fork; its exit status, or None if killed.
+    def run(self, task: p.JudgeTask, workdir: Path, hard_limit: float) -> int | None:
+        """Run a judge on `task` as a fork; its exit status, or None if killed.
 
         Raises PoolBroken when the server died before the child's end was
         known: the caller runs the tests again rather than judge them.
@@ -142,7 +144,8 @@ class ChildPool:
             if server.dead:
                 raise PoolBroken
             server.requests[request_id] = request
-        line = json.dumps({"id": request_id, "argv": argv, "workdir": str(workdir)}) + "\n"
+        request_line = {"id": request_id, "task": p.to_wire(task), "workdir": str(workdir)}
+        line = json.dumps(request_line, ensure_ascii=False) + "\n"
         try:
             assert server.process.stdin is not None
             with server.lock:

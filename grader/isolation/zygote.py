@@ -1,4 +1,4 @@
-"""`python -m grader.zygote`: a warm process that forks judges on request.
+"""`python -m grader.isolation.zygote`: a warm process that forks judges on request.
 
 Why: a judge spends a quarter of a second importing pytest and hypothesis.
 Five exercises, or a class of two hundred, would pay that again and again.
@@ -6,10 +6,11 @@ This process pays it once, then forks a judge per request; every judge still
 starts clean, since nothing of the student's is ever loaded here (the
 student's code runs in executors the judges start, never in a fork of this).
 
-The protocol is JSON lines. On standard input: `{"id": 7, "argv": [...],
-"workdir": "..."}`. On standard output: `{"id": 7, "pid": 1234}` once the child
-is forked, `{"id": 7, "exit": 0}` once it has ended (a negative exit is the
-signal that killed it). End of input ends the server, and kills what is left.
+The protocol is JSON lines. On standard input: `{"id": 7, "task": {...},
+"workdir": "..."}`, the task a `protocol.JudgeTask` on the wire. On standard
+output: `{"id": 7, "pid": 1234}` once the child is forked, `{"id": 7,
+"exit": 0}` once it has ended (a negative exit is the signal that killed it).
+End of input ends the server, and kills what is left.
 
 Single-threaded on purpose: forking a process that runs threads is unsafe.
 Child exits are noticed through SIGCHLD written to a wake-up pipe.
@@ -21,6 +22,7 @@ import json
 import os
 import select
 import signal
+from typing import Any
 
 
 def _warm() -> None:
@@ -32,11 +34,11 @@ def _warm() -> None:
     import grader.judge.plugin  # noqa: F401
 
 
-def _child(argv: list[str], workdir: str) -> None:
+def _child(task: dict[str, Any], workdir: str) -> None:
     from grader.judge.main import run_forked
 
     try:
-        run_forked(argv, workdir)
+        run_forked(task, workdir)
     finally:
         os._exit(70)  # only reached if the child failed to start its tests
 
@@ -86,7 +88,7 @@ def serve(inp: int, out: int) -> None:
                     os.close(wake_r)
                     os.close(wake_w)
                     os.close(out)  # the protocol's pipe is not the student's to write to
-                    _child(request["argv"], request["workdir"])
+                    _child(request["task"], request["workdir"])
                 children[pid] = request["id"]
                 _send(out, {"id": request["id"], "pid": pid})
 

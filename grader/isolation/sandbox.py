@@ -74,7 +74,7 @@ COPY_CGROUP = {
     "memory": ("memory.limit_in_bytes", "memory.max", str(4 * 1024**3)),
 }
 
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parent.parent
 # Ubuntu 23.10 and later forbid unprivileged user namespaces unless this is 0.
 _APPARMOR_SETTING = "kernel.apparmor_restrict_unprivileged_userns"
 _APPARMOR_SWITCH = "/proc/sys/" + _APPARMOR_SETTING.replace(".", "/")

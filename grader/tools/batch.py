@@ -38,9 +38,9 @@ from rich.progress import (
 )
 
 from grader.formats import points
+from grader.isolation.sandbox import Mode, Sandbox, choose
 from grader.metadata import load_catalogue
 from grader.results import Report, Status
-from grader.sandbox import Mode, Sandbox, choose
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -52,7 +52,7 @@ PROBLEM_COLUMN = "probleme"
 PROG = "python -m grader"
 
 # The exercises as handed out: a submission identical to them was not started.
-STUBS = Path(__file__).resolve().parent.parent / "exercises"
+STUBS = Path(__file__).resolve().parent.parent.parent / "exercises"
 
 
 class GradeFunction(Protocol):
@@ -223,7 +223,7 @@ def _engine(stack: ExitStack, out: TextIO, sandbox: Sandbox | None) -> GradeFunc
     Each copy still gets executors, and a sandbox, of its own (`runner.grade`).
     """
     from grader import runner
-    from grader.pool import ChildPool, fork_server_available
+    from grader.isolation.pool import ChildPool, fork_server_available
 
     sandbox = sandbox or choose(Mode.AUTO)
     if not sandbox.active and sandbox.mode is Mode.AUTO:

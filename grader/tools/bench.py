@@ -1,4 +1,4 @@
-"""How fast the grader is: ``python -m grader.bench`` (``nox -s bench``).
+"""How fast the grader is: ``python -m grader.tools.bench`` (``nox -s bench``).
 
 Grades the reference solutions several times, each time as a student would,
 ``python -m grader`` in a new process (interpreter start-up included), and
@@ -8,7 +8,7 @@ memory. Per-exercise figures come from ``--timing FILE``, which the runner
 fills from ``Report.extra["timing"]``; the JSON report itself is left as the
 contract has it.
 
-When ``grader.batch`` is there, it also times the grading of a small class
+When ``grader.tools.batch`` is there, it also times the grading of a small class
 (``--submissions``), made of copies of the solutions.
 
 It also counts CPU seconds (user and system, of the grader and every process
@@ -43,8 +43,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.isolation.sandbox import Mode, choose
 from grader.metadata import load_catalogue
-from grader.sandbox import Mode, choose
 
 TARGET_MEDIAN_SECONDS = 1.5
 TARGET_SPEEDUP = 100.0  # virtual seconds per real second
@@ -216,7 +216,7 @@ def bench_class(solutions: Path, students: int, jobs: int | None) -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m grader.bench", description="Mesure la vitesse du correcteur."
+        prog="python -m grader.tools.bench", description="Mesure la vitesse du correcteur."
     )
     parser.add_argument("--runs", type=int, default=10, help="nombre de corrections (10)")
     parser.add_argument("--target", default="solutions", help="dossier corrigé (solutions)")
@@ -279,8 +279,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     print("\n".join(lines))
     if args.students > 0:
-        if importlib.util.find_spec("grader.batch") is None:
-            print("classe : grader/batch.py absent, pas de mesure")
+        if importlib.util.find_spec("grader.tools.batch") is None:
+            print("classe : grader/tools/batch.py absent, pas de mesure")
         else:
             print("\n".join(bench_class(target, args.students, args.jobs)))
     return 1 if args.check and not (ok and memory_ok) else 0

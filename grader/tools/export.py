@@ -1,4 +1,4 @@
-"""``nox -s export -- DIR`` (``python -m grader.export DIR``): the students' repository.
+"""``nox -s export -- DIR`` (``python -m grader.tools.export DIR``): the students' repository.
 
 What the students receive is the kit less everything that would give answers
 away or that only the maintainers need:
@@ -30,7 +30,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 TEMPLATE = "template"
 CATALOGUE = "grader/exercises.toml"
@@ -290,7 +290,7 @@ def _write(target: Path, text: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m grader.export",
+        prog="python -m grader.tools.export",
         description=(
             "Écrit dans DOSSIER le dépôt que reçoivent les élèves : les énoncés, le correcteur "
             "et les tests publics, sans les solutions ni les tests cachés."
@@ -302,7 +302,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         written = export(dest)
     except ExportError as exc:
-        print(f"python -m grader.export : erreur : {exc}", file=sys.stderr)
+        print(f"python -m grader.tools.export : erreur : {exc}", file=sys.stderr)
         return 2
     print(f"Dépôt des élèves écrit dans {dest} ({len(written)} fichiers).")
     print(
