@@ -360,10 +360,13 @@ class Printed:
 
 @dataclass(frozen=True)
 class Blocked:
+    """A blocking call that held the loop up: a `time.sleep`, or a busy wait when `spinning`."""
+
     where: Where | None
     duration: float
     held: tuple[str, ...]
     at: float
+    spinning: bool = False
 
 
 @dataclass(frozen=True)

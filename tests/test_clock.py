@@ -175,6 +175,95 @@ def test_spinning_without_time_passing_is_stopped(clock: VirtualClock) -> None:
     assert caught.value.where is not None and "await asyncio.sleep(0)" in caught.value.where.code
 
 
+def test_a_positive_delay_under_the_grid_still_lets_time_pass(clock: VirtualClock) -> None:
+    # A deadline loop: the float noise of `limite - perf_counter()` on an
+    # epoch-based clock leaves a few tenths of a microsecond to wait.
+    async def main() -> int:
+        await asyncio.sleep(0.2)
+        limite = time.perf_counter() + 0.4  # 2.4e-7 s past t=0.6 once rounded
+        tours = 0
+        while (reste := limite - time.perf_counter()) > 0:
+            tours += 1
+            await asyncio.wait([asyncio.ensure_future(asyncio.sleep(10))], timeout=reste)
+            for task in asyncio.all_tasks():
+                if task is not asyncio.current_task():
+                    task.cancel()
+            await asyncio.sleep(0.3e-6)  # under the grid too
+        assert time.perf_counter() >= limite
+        return tours
+
+    assert run(clock, main()) <= 3
+    assert clock.now == pytest.approx(0.6, abs=1e-5)
+    assert clock.blocking == []
+
+
+def test_a_cpu_busy_wait_ends_when_its_clock_gets_there(clock: VirtualClock) -> None:
+    seen: list[float] = []
+
+    async def ticker() -> None:
+        await asyncio.sleep(1)
+        seen.append(asyncio.get_running_loop().time())
+
+    async def main() -> float:
+        task = asyncio.create_task(ticker(), name="ticker")
+        await asyncio.sleep(0)
+        fin = time.perf_counter() + 2.5
+        while time.perf_counter() < fin:  # the mistake: waits by spinning
+            pass
+        await task
+        return asyncio.get_running_loop().time()
+
+    ended = run(clock, main())
+    # As in real time: the wait ends on time (give or take its overshoot) and
+    # holds every other task up meanwhile.
+    assert ended == pytest.approx(2.5, abs=2.5e-3) and seen == [ended]
+    [call] = clock.blocking
+    assert call.spinning and call.held == ("ticker",)
+    assert call.duration == pytest.approx(2.5, abs=2.5e-3)
+    assert call.where is not None and call.where.code.startswith("while time.perf_counter() < fin")
+
+
+def test_a_synchronous_busy_wait_ends_too(clock: VirtualClock) -> None:
+    debut = time.monotonic()
+    while time.monotonic() - debut < 4:
+        pass
+    assert clock.now == pytest.approx(4.0, abs=4e-3)
+    [call] = clock.blocking
+    assert call.spinning and call.held == ()
+
+
+def test_a_loop_spinning_on_sleep_0_ends_when_its_timeout_fires(clock: VirtualClock) -> None:
+    async def guetter(fini: list[bool]) -> None:
+        while not fini:
+            await asyncio.sleep(0)
+
+    async def main() -> float:
+        fini: list[bool] = []
+        asyncio.get_running_loop().call_later(1.5, fini.append, True)
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(guetter([]), 3.0)
+        await guetter(fini)
+        return asyncio.get_running_loop().time()
+
+    # The timer is never overshot: the spin's time stops at the next deadline.
+    assert run(clock, main()) == 3.0
+    [call] = clock.blocking
+    assert call.spinning and call.where is not None
+    assert call.where.code == "await asyncio.sleep(0)"
+
+
+def test_honest_programs_spend_no_time_reading_the_clock(clock: VirtualClock) -> None:
+    async def main() -> None:
+        for _ in range(500):
+            time.perf_counter()
+            await asyncio.sleep(0)
+        for _ in range(5_000):
+            time.time()
+
+    run(clock, main())
+    assert clock.now == 0.0 and clock.blocking == []
+
+
 def test_worker_threads_do_not_move_the_clock(clock: VirtualClock) -> None:
     def cpu() -> int:
         return sum(range(200_000))

@@ -31,6 +31,16 @@ KINDS = {
         "sommeil",
         ["time.sleep(duree)", "pendant 1 s", "telecharger", "await asyncio.sleep"],
     ),
+    "busy-wait": (
+        "attente",
+        [
+            "while time.perf_counter() < fin:",
+            "await asyncio.sleep(0)",
+            "le processeur tourne à vide pendant 1.00 s",
+            "tâches retenues : horloge, patienter",
+            "evenement.wait()",
+        ],
+    ),
     "blocking-io": (
         "entrees_sorties",
         ["(open)", "(subprocess.run)", "(urllib.request.urlopen)", "asyncio.to_thread", "httpx"],

@@ -43,6 +43,8 @@ def test_case(exercise: str, name: str, spec: dict[str, Any]) -> None:
     if spec.get("full_marks"):
         failing = {t.id: t.message for t in result.tests if t.status is not Status.PASSED}
         assert not failing, f"{name} should get full marks: {failing}"
+    if spec.get("no_diagnostics"):
+        assert [d.message for d in result.diagnostics] == [], f"{name} is named for nothing"
     for test_id in spec.get("fails", []):
         assert test_id in by_id, f"unknown test id {test_id!r} in cases.toml"
         assert by_id[test_id].status is not Status.PASSED, f"{name} should fail {test_id}"

@@ -23,18 +23,34 @@ What the jump must not hide:
   running real code, the clock stands still and the loop waits for it in real
   time, so thread speed never changes a verdict. A worker thread calling
   `time.sleep` is parked on a virtual timer instead.
+- A program that waits by keeping the processor busy works in real time, only
+  slowly: `while time.perf_counter() < fin: pass` ends when the clock gets
+  there, and `while not fini: await asyncio.sleep(0)` ends when a pending
+  timeout fires. Virtual CPU work is free, so such a program would never end
+  here. Past a free allowance (`FREE_READS` clock reads within one step,
+  `FREE_SPINS` loop iterations without a wait), each further read or
+  iteration costs virtual time, a little at first and then a fixed fraction of
+  the time already spent spinning, so the wait ends after a few thousand
+  steps whatever its length, overshooting by at most 1/`READ_FRACTION` of it.
+  Each such wait is recorded at its line as a blocking call that spins.
 - A polling loop that never ends (`while not done: await asyncio.sleep(0.01)`)
   would run forever in virtual time: a virtual-time budget per run stops it, and
-  a loop that spins without ever letting time pass stops after a fixed number of
-  iterations. Both counts are deterministic, unlike a real-time limit.
+  a loop that spins with nothing that could ever end it (no timer pending) stops
+  after a fixed number of iterations. Both counts are deterministic, unlike a
+  real-time limit.
 
 Deadlines sit on a 1 µs grid, so `0.1 + 0.2` seconds fires at 0.3, and equal
-deadlines fire in the order they were scheduled.
+deadlines fire in the order they were scheduled. A timer set for a positive
+delay always lets time pass: a delay smaller than the grid (a deadline loop's
+`limite - time.perf_counter()` left with float noise) fires one grid step
+later, never at the same instant, so every clock read after it shows at least
+the deadline the program computed.
 """
 
 from __future__ import annotations
 
 import asyncio
+import calendar
 import datetime as _dt
 import heapq
 import linecache
@@ -60,14 +76,40 @@ from grader.wording import busy_loop_text, deadlock_text, time_budget_text
 # The frozen wall clock starts here for every test: a fixed date keeps
 # `datetime.now()` and `time.time()` deterministic too.
 EPOCH = _dt.datetime(2026, 1, 5, 9, 0, 0)
+_EPOCH_SECONDS_INT = calendar.timegm(EPOCH.timetuple())
+_EPOCH_SECONDS = float(_EPOCH_SECONDS_INT)
 
 # How long the loop waits, in real time, between two looks at real work in
 # flight (a worker thread, a subprocess). Only latency, never a verdict.
 REAL_POLL = 0.05
 
-# A loop that runs this many iterations without time moving is spinning
+# A loop that runs this many iterations without time moving, and with no
+# timer that could end the spin, is spinning for ever
 # (`while True: await asyncio.sleep(0)`).
 MAX_SPINS = 50_000
+
+# The step of the clock: deadlines and every time the program reads.
+GRID = 1e-6
+
+# What a busy wait may do for free before it costs virtual time: clock reads
+# within one step of the loop (or of a synchronous program between two
+# sleeps), and loop iterations that never wait. Far above what an honest
+# program does at one instant (a few dozen prints with their times, a queue
+# of a few hundred items), far below what a busy wait does in a few real
+# milliseconds.
+FREE_READS = 10_000
+FREE_SPINS = 2_000
+
+# The cost of one read past the allowance: at least READ_COST, else
+# 1/READ_FRACTION of the time the wait has spent so far, so a 5 s busy wait
+# overshoots by 2.5 ms at most (under every test's tolerance) and ends after
+# about 20 000 reads. A loop's spin never overshoots (it stops at the next
+# timer): its cost grows faster, ending a wait of seconds in under a thousand
+# iterations past the allowance.
+READ_COST = 1e-6
+READ_FRACTION = 2000
+SPIN_COST = 1e-5
+SPIN_FRACTION = 100
 
 # Default virtual-time budget of one run: far above any exercise (a few
 # seconds), far below what a polling livelock reaches in a fraction of a real
@@ -128,14 +170,16 @@ class BusyLoopError(VirtualTimeError):
         super().__init__(busy_loop_text(where))
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class BlockingCall:
-    """A blocking sleep that held the event loop up."""
+    """A blocking sleep that held the event loop up, or a wait that kept the processor busy."""
 
     where: Location | None
     duration: float
     held: tuple[str, ...]  # names of the tasks that could not run meanwhile
     at: float  # virtual time it started
+    spinning: bool = False  # a busy wait (clock reads, sleep(0) loop), not a sleep
+    # A busy wait's duration grows while it spins: only the clock writes it.
 
 
 class LoopObserver(Protocol):
@@ -227,11 +271,9 @@ class VirtualClock:
         self,
         *,
         is_user_file: Callable[[str], bool] = lambda f: not _is_library_file(f),
-        on_advance: Callable[[float], None] | None = None,
     ) -> None:
         self.now = 0.0
         self.is_user_file = is_user_file
-        self._on_advance = on_advance
         self._deadline = math.inf
         self._budget = math.inf
         self.blocking: list[BlockingCall] = []
@@ -246,6 +288,13 @@ class VirtualClock:
         self.steps = 0
         self.step: asyncio.Handle | None = None
         self.run_start: tuple[int, float] = (0, 0.0)
+        # Busy waits: clock reads since the step began or the program last
+        # waited, and the blocking record (its index and start) each kind of
+        # spin extends.
+        self.reads = 0
+        self._owner = threading.get_ident()  # the thread a synchronous program runs on
+        self._read_spin: tuple[int, float] | None = None
+        self._loop_spin: tuple[int, float] | None = None
 
     def loop_thread(self) -> int | None:
         """The thread a virtual loop is running on right now, if any."""
@@ -264,11 +313,57 @@ class VirtualClock:
             # Stay past the deadline: every later attempt fails the same way.
             raise TimeBudgetError(self._budget)
         self.now = when
-        if self._on_advance is not None:
-            self._on_advance(self.now)
 
     def advance(self, delta: float) -> None:
         self.advance_to(self.now + delta)
+
+    def waited(self) -> None:
+        """The program let go of the processor (a sleep, a jump): clock reads start over."""
+        self.reads = 0
+        self._read_spin = None
+
+    def idle(self) -> None:
+        """Nothing was ready and the loop jumped to its next timer: no loop is spinning."""
+        self.waited()
+        self._loop_spin = None
+
+    # -- busy waits --------------------------------------------------------------
+    def read(self) -> None:
+        """The program read the time (`perf_counter`, `time.time`, `datetime.now`...)."""
+        owner = self._loop_thread if self.running is not None else self._owner
+        if threading.get_ident() != owner:
+            return  # a worker thread: the clock stands still while it runs real code
+        self.reads += 1
+        if self.reads <= FREE_READS:
+            return
+        if self._read_spin is None:
+            loop = self.running
+            held = self._held(loop) if loop is not None else ()
+            where = user_location(sys._getframe(1), self.is_user_file)
+            self._read_spin = self._start_spin(where, held)
+        self._read_spin = self._spin(self._read_spin, READ_COST, READ_FRACTION, math.inf)
+
+    def loop_spun(self, where: Callable[[], Location | None], next_timer: float) -> None:
+        """The loop went round once more without waiting while a timer is pending."""
+        if self._loop_spin is None:
+            self._loop_spin = self._start_spin(where(), ())
+        self._loop_spin = self._spin(self._loop_spin, SPIN_COST, SPIN_FRACTION, next_timer)
+
+    def _start_spin(self, where: Location | None, held: tuple[str, ...]) -> tuple[int, float]:
+        self.blocking.append(BlockingCall(where, 0.0, held, self.now, spinning=True))
+        return len(self.blocking) - 1, self.now
+
+    def _spin(
+        self, spin: tuple[int, float], cost: float, fraction: int, until: float
+    ) -> tuple[int, float]:
+        """One more step of a busy wait; `spin` is its record's index and when its pace began."""
+        index, pace = spin
+        self.advance_to(min(self.now + max(cost, (self.now - pace) / fraction), until))
+        record = self.blocking[index]
+        record.duration = round(self.now - record.at, 6)
+        # At a timer the pace starts over: what the timer wakes runs within a
+        # few iterations, as it would in real time, not a growing step later.
+        return index, (self.now if self.now >= until else pace)
 
     @contextmanager
     def budget(self, seconds: float = DEFAULT_BUDGET) -> Iterator[None]:
@@ -298,12 +393,18 @@ class VirtualClock:
             # Outside any loop (a plain synchronous program) or on the loop's
             # own thread: time passes and nothing else runs meanwhile.
             self.advance(seconds)
+            self.waited()
             return
         loop.park_thread(seconds)
 
     def _record_blocking(self, loop: VirtualEventLoop, seconds: float) -> None:
+        where = user_location(sys._getframe(2), self.is_user_file)
+        self.blocking.append(BlockingCall(where, seconds, self._held(loop), self.now))
+
+    def _held(self, loop: VirtualEventLoop) -> tuple[str, ...]:
+        """The student's tasks that cannot run while the current one holds the loop."""
         current = asyncio.current_task(loop)
-        held = tuple(
+        return tuple(
             sorted(
                 label
                 for t in asyncio.all_tasks(loop)
@@ -312,8 +413,6 @@ class VirtualClock:
                 and (label := task_label(t, self.is_user_file)) is not None
             )
         )
-        where = user_location(sys._getframe(2), self.is_user_file)
-        self.blocking.append(BlockingCall(where, seconds, held, self.now))
 
 
 class _Observed:
@@ -323,6 +422,8 @@ class _Observed:
 
     def _run(self) -> None:
         clock = self._loop._clock  # type: ignore[attr-defined]
+        # Each step starts its own count of clock reads (VirtualClock.read).
+        clock.reads, clock._read_spin = 0, None
         if clock.observer is not None:
             # Two stores, read by the diagnostics' watchdog thread: any clock
             # read here would cost more than a busy loop can afford.
@@ -415,7 +516,12 @@ class VirtualEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,valid-ty
             raise TypeError("when cannot be None")
         self._check_closed()
         self._timer_seq += 1
-        timer = _OrderedTimer(self._timer_seq, round(when, 6), callback, args, self, context)
+        now, on_grid = self._clock.now, round(when, 6)
+        if on_grid <= now < when:
+            # A positive delay under the grid must still let time pass, or a
+            # deadline loop would find its deadline unreached at the same instant.
+            on_grid = round(now + GRID, 6)
+        timer = _OrderedTimer(self._timer_seq, on_grid, callback, args, self, context)
         if timer._source_traceback:
             del timer._source_traceback[-1]
         heapq.heappush(self._scheduled, timer)
@@ -467,11 +573,27 @@ class VirtualEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,valid-ty
             clock.running, clock._loop_thread = outer
 
     def _run_once(self) -> None:
+        clock = self._clock
         self._spins += 1
+        if self._spins > FREE_SPINS and self._ready:
+            when = self._next_timer()
+            if math.isfinite(when) and not self._real_work():
+                # Spinning while a timeout is pending: in real time the timeout
+                # fires in the end; here the spin costs the time it would take.
+                clock.loop_spun(self._spinning_location, when)
+                super()._run_once()
+                return
         if self._spins > MAX_SPINS:
             self._spins = 0
             raise BusyLoopError(self._spinning_location())
         super()._run_once()
+
+    def _next_timer(self) -> float:
+        return min((t._when for t in self._scheduled if not t._cancelled), default=math.inf)
+
+    def _real_work(self) -> bool:
+        """Real code runs in a worker thread or a subprocess right now."""
+        return self._jobs - self._parked > 0 or self._children > 0
 
     def _spinning_location(self) -> Location | None:
         # The spinning task is one whose next step is queued right now; any
@@ -489,13 +611,14 @@ class VirtualEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,valid-ty
         events = real.select(0)
         if events:
             return events
-        if self._jobs - self._parked > 0 or self._children > 0:
+        if self._real_work():
             # Real code is running in a thread or a subprocess: virtual time
             # stands still until it reports back (through the self-pipe).
             return real.select(REAL_POLL)
         when = self._scheduled[0]._when if self._scheduled else math.inf
         if math.isfinite(when):
             self._clock.advance_to(when)
+            self._clock.idle()
             self._spins = 0
             return []
         if len(real.get_map()) > 1:
@@ -568,6 +691,20 @@ class VirtualEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,valid-ty
         return transport
 
 
+class _CountedFactory:
+    """The time freezegun hands out: the clock of the moment's, each read counted."""
+
+    __slots__ = ("_machine",)
+
+    def __init__(self, machine: TimeMachine) -> None:
+        self._machine = machine
+
+    def __call__(self) -> _dt.datetime:
+        clock = self._machine.clock
+        clock.read()
+        return EPOCH + _dt.timedelta(microseconds=round(clock.now * 1e6))
+
+
 class VirtualEventLoopPolicy(asyncio.DefaultEventLoopPolicy):  # type: ignore[misc,valid-type]
     """So that a student's own `asyncio.run`, `new_event_loop` or `Runner` runs virtual too."""
 
@@ -590,10 +727,10 @@ class TimeMachine:
     is_user_file: Callable[[str], bool]
     clock: VirtualClock = field(init=False)
     _freezer: Any = field(init=False, default=None)
-    _factory: Any = field(init=False, default=None)
     _real_sleep: Callable[[float], None] = field(init=False, default=time.sleep)
     _saved_policy: Any = field(init=False, default=None)
     _saved_limit: int = field(init=False, default=5)
+    _saved_monotonic: tuple[Any, Any] | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self.clock = VirtualClock(is_user_file=self.is_user_file)
@@ -605,13 +742,30 @@ class TimeMachine:
         self._saved_limit = freezegun.api.call_stack_inspection_limit
         freezegun.api.call_stack_inspection_limit = 0
         self._freezer = freezegun.freeze_time(EPOCH, ignore=list(_FREEZEGUN_IGNORE))
-        self._factory = self._freezer.start()
+        self._freezer.start()
+        # Every frozen clock function asks the newest factory for the time:
+        # one that counts the reads is how a busy wait is seen. The monotonic
+        # clocks (perf_counter, monotonic, their _ns) are read from the clock
+        # itself, a few times faster than through a datetime: a busy wait
+        # reads them tens of thousands of times.
+        freezegun.api.freeze_factories[-1] = _CountedFactory(self)  # type: ignore[call-overload]
+        self._saved_monotonic = (
+            freezegun.api._get_fake_monotonic,
+            freezegun.api._get_fake_monotonic_ns,
+        )
+        freezegun.api._get_fake_monotonic = self._monotonic
+        freezegun.api._get_fake_monotonic_ns = self._monotonic_ns
         self._real_sleep = time.sleep
         time.sleep = self._sleep  # type: ignore[assignment]
         self._saved_policy = asyncio.get_event_loop_policy()
         asyncio.set_event_loop_policy(VirtualEventLoopPolicy(self))
 
     def stop(self) -> None:
+        if self._saved_monotonic is not None:
+            freezegun.api._get_fake_monotonic, freezegun.api._get_fake_monotonic_ns = (
+                self._saved_monotonic
+            )
+            self._saved_monotonic = None
         asyncio.set_event_loop_policy(self._saved_policy)
         time.sleep = self._real_sleep  # type: ignore[assignment]
         if self._freezer is not None:
@@ -621,16 +775,22 @@ class TimeMachine:
 
     def new_clock(self) -> VirtualClock:
         """A fresh clock at 0.0, with the frozen wall clock back at EPOCH."""
-        self.clock = VirtualClock(is_user_file=self.is_user_file, on_advance=self._move_wall_clock)
-        self._move_wall_clock(0.0)
+        self.clock = VirtualClock(is_user_file=self.is_user_file)
         return self.clock
-
-    def _move_wall_clock(self, now: float) -> None:
-        if self._factory is not None:
-            self._factory.move_to(EPOCH + _dt.timedelta(microseconds=round(now * 1e6)))
 
     def _sleep(self, seconds: float) -> None:
         self.clock.sleep(seconds)
+
+    def _monotonic(self) -> float:
+        # What freezegun's own would return for the frozen datetime, to the digit.
+        clock = self.clock
+        clock.read()
+        return _EPOCH_SECONDS + clock.now
+
+    def _monotonic_ns(self) -> int:
+        clock = self.clock
+        clock.read()
+        return (_EPOCH_SECONDS_INT * 1_000_000 + round(clock.now * 1e6)) * 1000
 
     def __enter__(self) -> TimeMachine:
         self.start()

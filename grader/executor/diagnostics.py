@@ -7,6 +7,9 @@ per mistake and place for the exercise.
 What is watched, and how, in the grading child (one `Monitor` per session):
 
 - `blocking-call`: `time.sleep` on the event loop, recorded by the clock.
+- `busy-wait`: a wait that keeps the processor busy (a loop rereading the
+  clock, or resuming with `asyncio.sleep(0)` until a timer fires), which the
+  clock charges virtual time and records at its line.
 - `blocking-io`: socket, subprocess and file functions are wrapped for the
   session. A call the student's code makes while a virtual loop runs on that
   thread is noted, then the real function runs; anywhere else (at import, in
@@ -315,6 +318,8 @@ class Monitor:
 
     # -- blocking-call -------------------------------------------------------------
     def _blocking_sleep(self, call: BlockingCall) -> Diagnostic:
+        if call.spinning:
+            return self._busy_wait(call)
         where = call.where
         code = _quoted(where) if where and where.code else f"time.sleep({call.duration:g})"
         held = "tout le programme est figé"
@@ -329,6 +334,28 @@ class Monitor:
                 f"peut avancer ({held}). Dans une coroutine, on attend avec « await "
                 "asyncio.sleep(...) », qui laisse les autres tâches travailler (voir « async et "
                 "await », « Les pièges classiques »)."
+            ),
+        )
+
+    def _busy_wait(self, call: BlockingCall) -> Diagnostic:
+        where = call.where
+        code = _quoted(where) if where and where.code else "Une boucle"
+        held = (
+            f" ; tâches retenues : {_counted(call.held)}"
+            if call.held
+            else " ; la tâche reprend la main sans cesse sans rien attendre"
+        )
+        return Diagnostic(
+            kind="busy-wait",
+            file=where.file if where else None,
+            line=where.line if where else None,
+            message=(
+                f"{code} : attente active, le processeur tourne à vide pendant "
+                f"{call.duration:.2f} s{held}. Pour laisser passer du temps, « await "
+                "asyncio.sleep(durée) » ; pour attendre un événement, « await "
+                "evenement.wait() », une file ou « asyncio.wait_for(...) » : la coroutine est "
+                "suspendue et les autres tâches avancent (voir « async et await », « Les "
+                "pièges classiques »)."
             ),
         )
 

@@ -398,7 +398,7 @@ def _observe(
         output_truncated=output.truncated,
         pending=tuple(pending),
         blocking=tuple(
-            p.Blocked(b.where, b.duration, tuple(b.held), b.at)
+            p.Blocked(b.where, b.duration, tuple(b.held), b.at, b.spinning)
             for b in clock.blocking[blocking_before:]
         ),
         calls=recorder.snapshot(),

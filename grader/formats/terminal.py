@@ -50,6 +50,7 @@ STATUS_STYLES: Mapping[Status, str] = MappingProxyType(
 DIAGNOSTIC_LABELS: Mapping[str, str] = MappingProxyType(
     {
         "blocking-call": "appel bloquant",
+        "busy-wait": "attente active",
         "blocking-io": "entrée-sortie bloquante",
         "cpu-bound": "calcul qui monopolise l'event loop",
         "never-awaited": "coroutine jamais attendue",

@@ -101,6 +101,31 @@ def fmt_t(t: float) -> str:
     return f"t={t:.2f} s"
 
 
+def blocking_note(ex: Execution, consequence: str = "") -> str:
+    """The run's first blocking call, the usual cause of a serialised schedule; "" without one.
+
+    Appended to a failed timing assertion. `consequence` adds what the
+    exercise's own tool cannot do meanwhile (", et wait_for ne peut pas
+    l'interrompre").
+    """
+    if not ex.blocking:
+        return ""
+    appel = ex.blocking[0]
+    ou = f" ({appel.where})" if appel.where else ""
+    if appel.spinning:
+        return (
+            f". Attention : une attente active a occupé le processeur pendant "
+            f"{appel.duration:.2f} s{ou} ; une boucle qui relit l'heure ou qui reprend la main "
+            "avec asyncio.sleep(0) fait tourner le processeur à vide au lieu d'attendre un "
+            "événement (voir « Les pièges classiques »)"
+        )
+    return (
+        f". Attention : un appel bloquant a figé tout le programme pendant "
+        f"{appel.duration:.2f} s{ou} ; dans une coroutine, time.sleep empêche les autres "
+        f"tâches d'avancer{consequence} (voir « Les pièges classiques »)"
+    )
+
+
 def norm(text: str) -> str:
     """White space folded: the contract's strings are exact give or take the spaces."""
     return " ".join(text.split())

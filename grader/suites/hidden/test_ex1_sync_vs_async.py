@@ -24,6 +24,7 @@ from grader.judge.harness import (
     Fake,
     Opaque,
     StudentModule,
+    blocking_note,
     fmt_t,
     norm,
     require,
@@ -178,19 +179,6 @@ def _les_resultats(resultats: Any) -> str:
     return f"les résultats {show(resultats, LONGUEUR_VALEUR)}"
 
 
-def _note_blocage(ex: Execution) -> str:
-    """Points at a blocking time.sleep, the usual cause of a serialised schedule."""
-    if not ex.blocking:
-        return ""
-    appel = ex.blocking[0]
-    ou = f" ({appel.where})" if appel.where else ""
-    return (
-        f". Attention : un appel bloquant a figé tout le programme pendant "
-        f"{appel.duration:.2f} s{ou} ; dans une coroutine, time.sleep empêche les autres "
-        "tâches d'avancer (voir « Les pièges classiques »)"
-    )
-
-
 def _resultat(ex: Execution, appel: str) -> tuple[Any, float]:
     valeur = ex.value
     assert isinstance(valeur, (tuple, list)) and len(valeur) == 2, (
@@ -323,7 +311,7 @@ def test_async_duree_du_plus_long(student: StudentModule, scenario: Scenario | N
             cause = ""
         raise AssertionError(
             f"{sujet} a duré {ex.elapsed:.2f} s{cause} ; attendu {plus_long:.2f} s, "
-            f"la plus longue des trois attentes{_note_blocage(ex)}"
+            f"la plus longue des trois attentes{blocking_note(ex)}"
         )
     _, elapsed = _resultat(ex, appel)
     assert math.isclose(elapsed, plus_long, abs_tol=TOLERANCE), (
@@ -347,7 +335,7 @@ def test_demarrage_simultane(student: StudentModule, scenario: Scenario | None) 
         assert abs(depart) < TOLERANCE, (
             f"{sujet} a démarré {_nom(source, True)} à {fmt_t(depart)} ; attendu à "
             f"{fmt_t(0)}, en même temps que les deux autres, sans attendre la fin d'aucune"
-            f"{_note_blocage(ex)}"
+            f"{blocking_note(ex)}"
         )
     # Starting them is not enough: run_async must also wait for the three to finish.
     # A spied coroutine cancelled when the call ends is recorded as ended then, so

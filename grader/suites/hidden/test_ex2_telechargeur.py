@@ -23,6 +23,7 @@ from grader.judge.harness import (
     Execution,
     Line,
     StudentModule,
+    blocking_note,
     fmt_t,
     norm,
     require,
@@ -106,19 +107,6 @@ def _resultat(ex: Execution, appel: str) -> tuple[float, str]:
     return float(total), nom
 
 
-def _note_blocage(ex: Execution) -> str:
-    """Points at a blocking time.sleep, the usual cause of a serialised schedule."""
-    if not ex.blocking:
-        return ""
-    appel = ex.blocking[0]
-    ou = f" ({appel.where})" if appel.where else ""
-    return (
-        f". Attention : un appel bloquant a figé tout le programme pendant "
-        f"{appel.duration:.2f} s{ou} ; dans une coroutine, time.sleep empêche les autres "
-        "tâches d'avancer (voir « Les pièges classiques »)"
-    )
-
-
 _TROP_TOT = (
     " : trop tôt, avant la fin du téléchargement ; une attente appelée sans await ne "
     "s'exécute pas (voir « Les pièges classiques »)"
@@ -154,7 +142,7 @@ def test_total_egal_au_plus_long(student: Any, durees: dict[str, float]) -> None
             cause = ""
         raise AssertionError(
             f"{appel} s'est terminé à {fmt_t(ex.elapsed)}{cause} ; attendu à "
-            f"{fmt_t(plus_long)}, la durée du plus long téléchargement{_note_blocage(ex)}"
+            f"{fmt_t(plus_long)}, la durée du plus long téléchargement{blocking_note(ex)}"
         )
     total, _ = _resultat(ex, appel)
     assert abs(total - plus_long) < TOLERANCE, (
@@ -196,7 +184,7 @@ def test_affiche_a_l_achevement(student: Any, durees: dict[str, float]) -> None:
             ecart = " : trop tard, la ligne a attendu la fin d'autres téléchargements"
         assert abs(ligne.t - durees[nom]) < TOLERANCE, (
             f"{appel} : « {nom} terminé » affiché à {fmt_t(ligne.t)}{ecart} ; attendu à "
-            f"{fmt_t(durees[nom])}, dès la fin de son téléchargement{_note_blocage(ex)}"
+            f"{fmt_t(durees[nom])}, dès la fin de son téléchargement{blocking_note(ex)}"
         )
 
 
@@ -226,7 +214,7 @@ def test_demarrage_simultane(student: Any, durees: dict[str, float]) -> None:
         assert abs(t) < TOLERANCE, (
             f"{appel} : le téléchargement de {nom} a démarré à {fmt_t(t)} ; attendu à "
             f"{fmt_t(0)}, en même temps que tous les autres (une tâche lancée par fichier "
-            f"avant d'attendre quoi que ce soit){_note_blocage(ex)}"
+            f"avant d'attendre quoi que ce soit){blocking_note(ex)}"
         )
 
 

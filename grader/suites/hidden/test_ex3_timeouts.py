@@ -20,6 +20,7 @@ from grader.judge.harness import (
     Execution,
     Line,
     StudentError,
+    blocking_note,
     fmt_t,
     norm,
     require,
@@ -30,6 +31,8 @@ from grader.judge.harness import (
 # Virtual times are exact to the microsecond: a hundredth of a second leaves room
 # only for rounding, never for a wrong schedule.
 TOLERANCE = 0.005
+# What a blocking call also defeats here, for blocking_note.
+_WAIT_FOR = ", et wait_for ne peut pas l'interrompre"
 
 Serveurs = dict[str, float | None]
 Cas = tuple[Serveurs, float]
@@ -132,20 +135,6 @@ def _texte_resume(ont_repondu: list[str], en_timeout: list[str]) -> str:
     )
 
 
-def _note_blocage(ex: Execution) -> str:
-    """Points at a blocking time.sleep, the usual cause of a serialised schedule."""
-    if not ex.blocking:
-        return ""
-    appel = ex.blocking[0]
-    ou = f" ({appel.where})" if appel.where else ""
-    return (
-        f". Attention : un appel bloquant a figé tout le programme pendant "
-        f"{appel.duration:.2f} s{ou} ; dans une coroutine, time.sleep empêche les autres "
-        "tâches d'avancer, et wait_for ne peut pas l'interrompre (voir « Les pièges "
-        "classiques »)"
-    )
-
-
 def _note_constante(student: Any, ex: Execution, timeout: float) -> str:
     """Points at the constant TIMEOUT when the run stopped there instead of at `timeout`."""
     constante = getattr(student, "TIMEOUT", None)
@@ -194,7 +183,7 @@ def _verifier_classement(student: Any, serveurs: Serveurs, timeout: float) -> Ex
     detail = " ; ".join(erreurs) if erreurs else "des noms en trop ou en double"
     raise AssertionError(
         f"{appel} a renvoyé {show(obtenu)} ; attendu {attendu!r} avec un timeout de "
-        f"{timeout} s : {detail}{_note_blocage(ex)}"
+        f"{timeout} s : {detail}{blocking_note(ex, _WAIT_FOR)}"
     )
 
 
@@ -244,7 +233,7 @@ def test_duree_totale(student: Any, cas: Cas) -> None:
     raise AssertionError(
         f"{appel} s'est terminé à {fmt_t(ex.elapsed)}{cause} ; attendu à {fmt_t(attendu)}, "
         f"{pourquoi} : tous les serveurs sont interrogés en même temps et aucun n'est "
-        f"attendu plus que le timeout{constante}{_note_blocage(ex)}"
+        f"attendu plus que le timeout{constante}{blocking_note(ex, _WAIT_FOR)}"
     )
 
 
@@ -275,7 +264,7 @@ def test_avertissement_au_timeout(student: Any, cas: Cas) -> None:
         assert abs(ligne.t - timeout) < TOLERANCE, (
             f"{appel} a affiché « {texte} » à {fmt_t(ligne.t)} ; attendu à {fmt_t(timeout)}, "
             f"au moment même où le timeout de {nom} expire (tous les appels partent à "
-            f"{fmt_t(0)}){_note_blocage(ex)}"
+            f"{fmt_t(0)}){blocking_note(ex, _WAIT_FOR)}"
         )
 
 
@@ -319,6 +308,11 @@ def test_serveurs_muets(student: Any) -> None:
             f"{appel} a renvoyé {show(ex.value)} à {fmt_t(ex.elapsed)}{rien} ; attendu : ne "
             f"jamais répondre, même après {LIMITE_MUET:.0f} s d'attente"
         )
+    assert not any(b.spinning for b in ex.blocking), (
+        f"{appel} ne répond jamais, mais en occupant le processeur{blocking_note(ex)} ; "
+        "attendu : une attente qui laisse le processeur aux autres tâches, comme « await "
+        "asyncio.sleep(math.inf) » ou « await asyncio.Event().wait() »"
+    )
     # Only the verdict on silent servers here: when they are dropped is duree_totale's
     # and avertissement_au_timeout's to judge, so one mistake is not charged three times.
     for serveurs, timeout in MUETS:

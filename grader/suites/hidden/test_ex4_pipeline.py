@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from grader.judge.harness import Execution, Fake, Queue, fmt_t, norm, require, show
+from grader.judge.harness import Execution, Fake, Queue, blocking_note, fmt_t, norm, require, show
 
 # Helpers shared with the public tests, which always ship alongside these.
 from grader.suites.public.test_ex4_pipeline import _executer
@@ -231,19 +231,6 @@ def _resultat_pipeline(ex: Execution, appel: str) -> tuple[dict[Any, Any], float
     return resultats, float(elapsed)
 
 
-def _note_blocage(ex: Execution) -> str:
-    """Points at a blocking time.sleep, the usual cause of a serialised schedule."""
-    if not ex.blocking:
-        return ""
-    appel = ex.blocking[0]
-    ou = f" ({appel.where})" if appel.where else ""
-    return (
-        f". Attention : un appel bloquant a figé tout le programme pendant "
-        f"{appel.duration:.2f} s{ou} ; dans une coroutine, time.sleep empêche les autres "
-        "tâches d'avancer (voir « Les pièges classiques »)"
-    )
-
-
 # -- tests --------------------------------------------------------------------------------
 
 
@@ -321,7 +308,7 @@ def test_recuperation_simultanee(student: Any, sc: Scenario) -> None:
         assert abs(appels[0] - ex.t0) < TOLERANCE, (
             f"{appel} : la récupération de {url} a commencé à {fmt_t(appels[0] - ex.t0)} ; "
             f"attendu à {fmt_t(0)}, en même temps que toutes les autres (une tâche par "
-            f"adresse, lancée avant d'attendre quoi que ce soit){_note_blocage(ex)}"
+            f"adresse, lancée avant d'attendre quoi que ce soit){blocking_note(ex)}"
         )
     par_url: dict[str, float] = {}
     for put in ex.queues[0]:
@@ -351,7 +338,7 @@ def test_recuperation_simultanee(student: Any, sc: Scenario) -> None:
         assert abs(t - attendu) < TOLERANCE, (
             f"{appel} : les données de {url} ont été déposées dans la file à {fmt_t(t)} ; "
             f"attendu à {fmt_t(attendu)}, dès la fin de sa récupération, sans attendre les "
-            f"autres adresses ({sc.decrire()}){_note_blocage(ex)}"
+            f"autres adresses ({sc.decrire()}){blocking_note(ex)}"
         )
 
 
@@ -419,7 +406,7 @@ def test_duree_totale_optimale(student: Any, sc: Scenario) -> None:
             f"{appel} s'est terminé à {fmt_t(ex.elapsed)}{cause} ; attendu à "
             f"{fmt_t(attendu)}, la fin de la dernière analyse quand chaque lot part dans la "
             "file dès sa récupération et qu'un consommateur libre le prend aussitôt "
-            f"({sc.decrire()} ; {sc.k} consommateur(s)){_note_blocage(ex)}"
+            f"({sc.decrire()} ; {sc.k} consommateur(s)){blocking_note(ex)}"
         )
     _, elapsed = _resultat_pipeline(ex, appel)
     assert abs(elapsed - attendu) < TOLERANCE, (
@@ -446,7 +433,7 @@ def test_analyse_des_le_premier(student: Any, sc: Scenario) -> None:
         f"{appel} : la première analyse a commencé à {fmt_t(debut)} ; attendu à "
         f"{fmt_t(sc.delais[premier])}, dès l'arrivée du premier lot ({premier}) : les "
         "consommateurs travaillent pendant que le producteur attend les autres adresses "
-        f"({sc.decrire()}){_note_blocage(ex)}"
+        f"({sc.decrire()}){blocking_note(ex)}"
     )
 
 

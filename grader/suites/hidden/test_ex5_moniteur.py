@@ -22,6 +22,7 @@ from grader.judge.harness import (
     Line,
     StudentError,
     StudentModule,
+    blocking_note,
     fmt_t,
     norm,
     require,
@@ -177,19 +178,6 @@ def _pourquoi(a: Attendu, services: Services, timeout: float) -> str:
 
 def _appel(services: Services, timeout: float) -> str:
     return f"surveiller({services!r}, timeout={timeout})"
-
-
-def _note_blocage(ex: Execution) -> str:
-    """Points at a blocking time.sleep, the usual cause of a serialised schedule."""
-    if not ex.blocking:
-        return ""
-    appel = ex.blocking[0]
-    ou = f" ({appel.where})" if appel.where else ""
-    return (
-        f". Attention : un appel bloquant a figé tout le programme pendant "
-        f"{appel.duration:.2f} s{ou} ; dans une coroutine, time.sleep empêche les autres "
-        "tâches d'avancer (voir « Les pièges classiques »)"
-    )
 
 
 # The builtin ConnectionError family, by class name: the executor reports the class of what
@@ -359,7 +347,7 @@ def test_demarrage_simultane(student: StudentModule, donnees: tuple[Services, fl
         assert abs(t) < TOLERANCE, (
             f"{appel} : la vérification de « {s['nom']} » a démarré à {fmt_t(t)} ; attendu à "
             f"{fmt_t(0)}, en même temps que toutes les autres (une tâche lancée par service "
-            f"avant d'attendre le moindre résultat){_note_blocage(ex)}"
+            f"avant d'attendre le moindre résultat){blocking_note(ex)}"
         )
 
 
@@ -376,7 +364,7 @@ def test_affiche_au_moment_du_resultat(
         ligne = _ligne_unique(ex, appel, a)
         assert abs(ligne.t - a.fin) < TOLERANCE, (
             f"{appel} : « {norm(ligne.text)} » affiché à {fmt_t(ligne.t)} ; attendu à "
-            f"{fmt_t(a.fin)}, {_moment(a)}{_ecart(ligne.t, a)}{_note_blocage(ex)}"
+            f"{fmt_t(a.fin)}, {_moment(a)}{_ecart(ligne.t, a)}{blocking_note(ex)}"
         )
 
 
@@ -419,7 +407,7 @@ def test_une_erreur_n_arrete_pas_les_autres(
         autre = "" if a.etat == "erreur" else ", même quand une autre vérification a échoué"
         assert abs(lignes[0].t - a.fin) < TOLERANCE, (
             f"{appel} : « {norm(lignes[0].text)} » affiché à {fmt_t(lignes[0].t)} ; attendu "
-            f"à {fmt_t(a.fin)}, {_moment(a)}{autre}{_ecart(lignes[0].t, a)}{_note_blocage(ex)}"
+            f"à {fmt_t(a.fin)}, {_moment(a)}{autre}{_ecart(lignes[0].t, a)}{blocking_note(ex)}"
         )
     valeur = _dictionnaire(ex, appel)
     for a in attendus:
@@ -455,7 +443,7 @@ def test_duree_totale(student: StudentModule, donnees: tuple[Services, float]) -
         raise AssertionError(
             f"{appel} s'est terminée à {fmt_t(ex.elapsed)}{cause} ; attendu à {fmt_t(attendu)}, "
             f"min(vérification la plus longue = {plus_long:.1f} s, timeout = {timeout:.1f} s)"
-            f"{_note_blocage(ex)}"
+            f"{blocking_note(ex)}"
         )
     valeur = _dictionnaire(ex, appel)
     duree = valeur["duree"]
@@ -582,7 +570,7 @@ def test_option_timeout_et_code_de_sortie(
     assert abs(ex.elapsed - attendu) < TOLERANCE, (
         f"{appel} s'est terminé à {fmt_t(ex.elapsed)} ; attendu à {fmt_t(attendu)} : la "
         "surveillance dure autant que la vérification la plus longue, limitée par le timeout "
-        f"donné avec --timeout{_note_blocage(ex)}"
+        f"donné avec --timeout{blocking_note(ex)}"
     )
     code = 1 if hors_ligne else 0
     raison = (

@@ -13,6 +13,7 @@ from grader.judge.harness import (
     Execution,
     Opaque,
     StudentModule,
+    blocking_note,
     norm,
     require,
     run,
@@ -48,18 +49,6 @@ def _les_resultats(resultats: Any) -> str:
         # « les résultats un objet coroutine » would not read: say what came instead.
         return f"comme résultats {show(resultats)}"
     return f"les résultats {show(resultats, LONGUEUR_VALEUR)}"
-
-
-def _note_blocage(ex: Execution) -> str:
-    if not ex.blocking:
-        return ""
-    appel = ex.blocking[0]
-    ou = f" ({appel.where})" if appel.where else ""
-    return (
-        f". Attention : un appel bloquant a figé tout le programme pendant "
-        f"{appel.duration:.2f} s{ou} ; dans une coroutine, time.sleep empêche les autres "
-        "tâches d'avancer (voir « Les pièges classiques »)"
-    )
 
 
 def _verifier_resultat(ex: Execution, appel: str, duree: float) -> None:
@@ -110,10 +99,10 @@ def test_run_async_exemple(student: StudentModule) -> None:
         somme = ""
     assert math.isclose(ex.elapsed, 3.0, abs_tol=TOLERANCE), (
         f"run_async() a duré {ex.elapsed:.2f} s{somme} ; attendu 3.00 s, la plus longue "
-        f"des trois attentes, car les trois coroutines attendent en même temps{_note_blocage(ex)}"
+        f"des trois attentes, car les trois coroutines attendent en même temps{blocking_note(ex)}"
     )
     assert not ex.blocking, (
-        f"run_async() a duré 3.00 s mais en bloquant le programme{_note_blocage(ex)}"
+        f"run_async() a duré 3.00 s mais en bloquant le programme{blocking_note(ex)}"
     )
     _verifier_resultat(ex, "run_async()", 3.0)
     ligne = _ligne(ex, "Version asynchrone")

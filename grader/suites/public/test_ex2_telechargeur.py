@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from grader.judge.harness import Execution, fmt_t, norm, require, run, show
+from grader.judge.harness import Execution, blocking_note, fmt_t, norm, require, run, show
 
 TOLERANCE = 0.005
 
@@ -24,18 +24,6 @@ EXEMPLE = {
 
 def _textes(ex: Execution) -> list[str]:
     return [norm(t) for t in ex.texts if t.strip()]
-
-
-def _note_blocage(ex: Execution) -> str:
-    if not ex.blocking:
-        return ""
-    appel = ex.blocking[0]
-    ou = f" ({appel.where})" if appel.where else ""
-    return (
-        f". Attention : un appel bloquant a figé tout le programme pendant "
-        f"{appel.duration:.2f} s{ou} ; dans une coroutine, time.sleep empêche les autres "
-        "tâches d'avancer (voir « Les pièges classiques »)"
-    )
 
 
 def test_telecharger_attend_et_renvoie(student: Any) -> None:
@@ -57,7 +45,7 @@ def test_telecharger_attend_et_renvoie(student: Any) -> None:
     )
     assert not ex.blocking, (
         "telecharger('fichier_1.zip', 2.5) a attendu en bloquant le programme"
-        f"{_note_blocage(ex)} ; attendu une attente avec « await asyncio.sleep(...) »"
+        f"{blocking_note(ex)} ; attendu une attente avec « await asyncio.sleep(...) »"
     )
 
 
@@ -122,5 +110,5 @@ def test_main_fichiers_par_defaut(student: Any) -> None:
     assert ex.elapsed <= 5.0 + TOLERANCE, (
         f"main() s'est terminé à {fmt_t(ex.elapsed)} ; attendu au plus à {fmt_t(5.0)} : "
         "chaque durée est tirée entre 1 et 5 secondes et les téléchargements se font en "
-        f"même temps{_note_blocage(ex)}"
+        f"même temps{blocking_note(ex)}"
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from grader.judge.harness import Execution, fmt_t, norm, require, run, show
+from grader.judge.harness import blocking_note, fmt_t, norm, require, run, show
 
 TOLERANCE = 0.005
 
@@ -21,18 +21,6 @@ SERVEURS: dict[str, float | None] = {
     "serveur_D": None,
 }
 TIMEOUT = 2.0
-
-
-def _note_blocage(ex: Execution) -> str:
-    if not ex.blocking:
-        return ""
-    appel = ex.blocking[0]
-    ou = f" ({appel.where})" if appel.where else ""
-    return (
-        f". Attention : un appel bloquant a figé tout le programme pendant "
-        f"{appel.duration:.2f} s{ou} ; dans une coroutine, time.sleep empêche les autres "
-        "tâches d'avancer (voir « Les pièges classiques »)"
-    )
 
 
 def test_interroger_serveur_repond(student: Any) -> None:
@@ -55,7 +43,7 @@ def test_interroger_serveur_repond(student: Any) -> None:
             "au bout du délai du serveur"
         )
         assert not ex.blocking, (
-            f"{appel} a attendu en bloquant le programme{_note_blocage(ex)} ; attendu une "
+            f"{appel} a attendu en bloquant le programme{blocking_note(ex)} ; attendu une "
             "attente avec « await asyncio.sleep(...) »"
         )
 
@@ -95,7 +83,7 @@ def test_affichage_par_defaut(student: Any) -> None:
         )
         assert abs(ligne.t - TIMEOUT) < TOLERANCE, (
             f"main() a affiché « {texte} » à {fmt_t(ligne.t)} ; attendu à {fmt_t(TIMEOUT)}, au "
-            f"moment où le timeout de {nom} expire{_note_blocage(ex)}"
+            f"moment où le timeout de {nom} expire{blocking_note(ex)}"
         )
     assert lignes and norm(lignes[-1].text) == resume, (
         f"main() a fini par afficher « {lignes[-1].text.strip() if lignes else ''} » ; "
@@ -104,5 +92,5 @@ def test_affichage_par_defaut(student: Any) -> None:
     assert abs(ex.elapsed - TIMEOUT) < TOLERANCE, (
         f"main() s'est terminé à {fmt_t(ex.elapsed)} ; attendu à {fmt_t(TIMEOUT)} : les quatre "
         "serveurs sont interrogés en même temps et aucun n'est attendu plus de 2.0 s"
-        f"{_note_blocage(ex)}"
+        f"{blocking_note(ex)}"
     )

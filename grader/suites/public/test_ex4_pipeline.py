@@ -47,7 +47,7 @@ def _executer(appel: str, fn: Function, *args: Any, **options: Any) -> Execution
         ) from None
     except TimeBudgetError as exc:
         # Without a blocking call to point at, the verdict's own words are the best ones.
-        bloquants = exc.blocking
+        bloquants = [b for b in exc.blocking if not b.spinning]
         if not bloquants:
             raise
         ou = f" ({bloquants[0].where})" if bloquants[0].where else ""

@@ -10,6 +10,7 @@ from grader.judge.harness import (
     Execution,
     StudentError,
     StudentModule,
+    blocking_note,
     fmt_t,
     norm,
     require,
@@ -28,19 +29,6 @@ ATTENDU = [
     (2.0, "[HORS LIGNE] API externe (timeout après 2.0s)"),
     (2.0, "Bilan : 4 en ligne / 1 hors ligne — durée totale 2.00s"),
 ]
-
-
-def _note_blocage(ex: Execution) -> str:
-    """Points at a blocking time.sleep, the usual cause of a serialised schedule."""
-    if not ex.blocking:
-        return ""
-    appel = ex.blocking[0]
-    ou = f" ({appel.where})" if appel.where else ""
-    return (
-        f". Attention : un appel bloquant a figé tout le programme pendant "
-        f"{appel.duration:.2f} s{ou} ; dans une coroutine, time.sleep empêche les autres "
-        "tâches d'avancer (voir « Les pièges classiques »)"
-    )
 
 
 def _lancer_main(student: StudentModule, argv: list[str]) -> Execution:
@@ -77,7 +65,7 @@ def test_exemple_de_l_enonce(student: StudentModule) -> None:
         )
         assert abs(obtenu[i].t - t) < TOLERANCE, (
             f"{appel} : « {ligne} » affiché à {fmt_t(obtenu[i].t)} ; attendu à {fmt_t(t)}, "
-            f"dès que le résultat de la vérification est connu{_note_blocage(ex)}"
+            f"dès que le résultat de la vérification est connu{blocking_note(ex)}"
         )
     assert len(obtenu) == len(ATTENDU), (
         f"{appel} a affiché {len(obtenu)} lignes ; attendu {len(ATTENDU)} : la ligne en trop "
@@ -114,5 +102,5 @@ def test_code_de_sortie_par_defaut(student: StudentModule) -> None:
     assert abs(ex.elapsed - 2.5) < TOLERANCE, (
         f"main(['--timeout', '3']) s'est terminé à {fmt_t(ex.elapsed)} ; attendu à "
         f"{fmt_t(2.5)}, quand « API externe » répond : l'option --timeout doit être "
-        f"transmise à surveiller{_note_blocage(ex)}"
+        f"transmise à surveiller{blocking_note(ex)}"
     )
