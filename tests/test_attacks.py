@@ -49,9 +49,7 @@ ATTACKS: dict[str, tuple[Status | set[Status], list[str | tuple[str, ...]]]] = {
 
 
 def grade_attack(name: str) -> Report:
-    return grade(
-        ENGINE / "attacks" / name, catalogue=CATALOGUE, suites=ENGINE / "suites", time_limit=2.0
-    )
+    return grade(ENGINE / "attacks" / name, catalogue=CATALOGUE, suites=ENGINE / "suites")
 
 
 @pytest.mark.parametrize("name", sorted(ATTACKS))

@@ -1,7 +1,8 @@
 """The same submission gets the same report on every run, even with both cores busy.
 
-`GRADER_DETERMINISM_RUNS` sets how many grades are compared (5 by default;
-`nox -s soak` runs 50, as the acceptance check asks).
+`GRADER_DETERMINISM_RUNS` sets how many grades are compared (5 by default, 2
+for the copy with an endless loop, which costs a real-time limit each time;
+`nox -s soak` runs 50 of each, as the acceptance check asks).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from grader.runner import grade
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "submissions"
 RUNS = int(os.environ.get("GRADER_DETERMINISM_RUNS", "5"))
+LOOP_RUNS = int(os.environ.get("GRADER_DETERMINISM_RUNS", "2"))
 
 
 @pytest.fixture
@@ -39,6 +41,20 @@ def partial_submission(tmp_path: Path) -> Path:
             if wrong is not None:
                 source = CASES / exercise / wrong / f"{exercise}.py"
         shutil.copy(source, folder / f"{exercise}.py")
+    return folder
+
+
+@pytest.fixture
+def troubled_submission(tmp_path: Path) -> Path:
+    """An endless loop in ex2, a point of attention in ex1 and in ex3, the solution elsewhere."""
+    folder = tmp_path / "copie"
+    shutil.copytree(ROOT / "solutions", folder, ignore=shutil.ignore_patterns("__pycache__"))
+    for exercise, case in (
+        ("ex1_sync_vs_async", "time_sleep"),
+        ("ex2_telechargeur", "boucle_sans_fin"),
+        ("ex3_timeouts", "attente_active"),
+    ):
+        shutil.copy(CASES / exercise / case / f"{exercise}.py", folder / f"{exercise}.py")
     return folder
 
 
@@ -65,3 +81,21 @@ def test_same_report_every_time_under_load(partial_submission: Path, busy_cores:
     assert len(reports) == 1
     report = json.loads(reports.pop())
     assert 0 < report["score"] < 100
+
+
+@pytest.mark.timeout(600)
+def test_same_report_with_an_endless_loop_and_diagnostics(
+    troubled_submission: Path, busy_cores: None
+) -> None:
+    # Where a stack dump falls in the loop, and which thread reports a
+    # diagnostic first, must not show in the report.
+    reports = {
+        json.dumps(grade(troubled_submission).to_dict(), sort_keys=True, ensure_ascii=False)
+        for _ in range(LOOP_RUNS)
+    }
+    assert len(reports) == 1
+    report = json.loads(reports.pop())
+    statuses = {t["status"] for e in report["exercises"] for t in e["tests"]}
+    assert "timeout" in statuses
+    noted = {e["id"] for e in report["exercises"] if e["diagnostics"]}
+    assert {"ex1_sync_vs_async", "ex2_telechargeur", "ex3_timeouts"} <= noted

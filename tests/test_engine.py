@@ -26,7 +26,6 @@ def grade_case(name: str) -> Report:
         ENGINE / "submissions" / name,
         catalogue=CATALOGUE,
         suites=ENGINE / "suites",
-        time_limit=1.0,
     )
 
 
@@ -75,7 +74,24 @@ def test_failure_mode_is_named_and_the_rest_is_scored(name: str) -> None:
 def test_endless_loop_is_reported_with_its_line() -> None:
     [exercise] = grade_case("endless").exercises
     [diagnostic] = [d for d in exercise.diagnostics if d.kind == "endless-loop"]
-    assert diagnostic.file == "exo.py" and diagnostic.line in (5, 6)
+    # The loop's own line, wherever in it the stacks were taken.
+    assert (diagnostic.file, diagnostic.line) == ("exo.py", 5)
+
+
+def test_an_endless_loop_costs_one_real_time_limit_per_exercise() -> None:
+    # The second test to enter the loop is stopped as soon as it is seen there,
+    # not at its own limit; the test that never enters it is graded as usual.
+    [exercise] = grade_case("endless_twice").exercises
+    statuses = {t.id: t.status for t in exercise.tests}
+    assert statuses == {
+        "travail": Status.TIMEOUT,
+        "ensemble": Status.TIMEOUT,
+        "double": Status.PASSED,
+    }
+    first, second = (next(t for t in exercise.tests if t.id == i) for i in ("travail", "ensemble"))
+    assert "dépassé 5 s de temps réel" in first.message and "exo.py, ligne 6" in first.message
+    assert "même boucle sans fin" in second.message and "exo.py, ligne 6" in second.message
+    assert "sans attendre les 5 s" in second.message
 
 
 def test_nothing_the_student_prints_reaches_the_report() -> None:
@@ -102,7 +118,6 @@ def test_without_the_fork_server_children_are_plain_subprocesses(name: str) -> N
         CATALOGUE.get("exo"),
         pool=None,
         suites=ENGINE / "suites",
-        time_limit=1.0,
     )
     assert result.score == score
     assert next(t for t in result.tests if t.id == "travail").status is status
@@ -118,7 +133,6 @@ def test_without_the_fork_server_killing_the_parent_kills_the_judge_and_only_tha
         CATALOGUE.get("exo"),
         pool=None,
         suites=ENGINE / "suites",
-        time_limit=1.0,
     )
     statuses = {t.id: t.status for t in result.tests}
     assert statuses == {"travail": Status.ERROR, "ensemble": Status.PASSED, "double": Status.PASSED}

@@ -46,9 +46,7 @@ def sandbox() -> Sandbox:
 
 
 def grade_escape(folder: Path, sandbox: Sandbox) -> Report:
-    return grade(
-        folder, catalogue=CATALOGUE, suites=ENGINE / "suites", time_limit=2.0, sandbox=sandbox
-    )
+    return grade(folder, catalogue=CATALOGUE, suites=ENGINE / "suites", sandbox=sandbox)
 
 
 def copy_of(name: str, tmp_path: Path, cible: str = "") -> Path:
@@ -255,7 +253,6 @@ def test_a_copy_cannot_reach_its_classmates(sandbox: Sandbox) -> None:
                 folder,
                 catalogue=CATALOGUE,
                 suites=ENGINE / "suites",
-                time_limit=2.0,
                 sandbox=sandbox,
                 pool=pool,
             )
@@ -304,7 +301,6 @@ def test_a_class_of_escapes(
             grade,
             catalogue=CATALOGUE,
             suites=ENGINE / "suites",
-            time_limit=2.0,
             sandbox=sandbox,
             pool=pool,
         )

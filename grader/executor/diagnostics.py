@@ -59,11 +59,12 @@ import types
 import warnings
 import weakref
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from grader import source
 from grader.executor.clock import (
     STEP_CODE,
     BlockingCall,
@@ -524,27 +525,22 @@ class Monitor:
         return _location(code.co_filename, code.co_firstlineno, code.co_name)
 
     def _steady_line(self, filename: str, line: int, first: int) -> int:
-        """The line a sample stands for: the same wherever in the computation it fell.
-
-        The outermost loop around the line that never awaits (the whole of it
-        runs within the step), else the statement holding the line.
-        """
-        path = self._path(filename, first, line)
-        for node in path:
-            if isinstance(node, (ast.For, ast.While)) and not _suspends(node):
-                return node.lineno
-        statements = [n for n in path if isinstance(n, ast.stmt)]
-        return statements[-1].lineno if statements else line
+        """The line a sample stands for: the same wherever in the computation it fell."""
+        tree = self._tree(filename)
+        return source.steady_line(tree, line, first) if tree is not None else line
 
     def _path(self, filename: str, first: int, line: int) -> list[ast.AST]:
+        tree = self._tree(filename)
+        return source.path_in(tree, line, first) if tree is not None else []
+
+    def _tree(self, filename: str) -> ast.Module | None:
         if filename not in self._sources:
             try:
                 # linecache already holds the file (the locations quote it).
                 self._sources[filename] = ast.parse("".join(linecache.getlines(filename)))
-            except (SyntaxError, ValueError):
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
                 self._sources[filename] = None
-        tree = self._sources[filename]
-        return _path_in(tree, first, line) if tree is not None else []
+        return self._sources[filename]
 
     # -- never-awaited -------------------------------------------------------------
     def _wrap_unawaited(self, original: Callable[[Any], None]) -> Callable[[Any], None]:
@@ -876,61 +872,6 @@ _real_monotonic = time.monotonic
 
 
 # -- reading the student's source ------------------------------------------------------
-def _path_in(tree: ast.Module, first: int, line: int) -> list[ast.AST]:
-    """The statements that hold `line` in the function starting at `first`, outermost first."""
-    root: ast.AST = tree
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
-            if start == first:
-                root = node
-                break
-    path: list[ast.AST] = []
-    node = root
-    while True:
-        inner = next(
-            (
-                child
-                for child in ast.iter_child_nodes(node)
-                if isinstance(child, (ast.stmt, ast.ExceptHandler, ast.match_case))
-                and _lines(child)[0] <= line <= _lines(child)[1]
-            ),
-            None,
-        )
-        if inner is None:
-            return path
-        path.append(inner)
-        node = inner
-
-
-def _lines(node: ast.AST) -> tuple[int, int]:
-    if isinstance(node, ast.match_case):
-        last = node.body[-1]
-        return node.pattern.lineno, last.end_lineno or last.lineno
-    start = getattr(node, "lineno", 0)
-    return start, getattr(node, "end_lineno", None) or start
-
-
-def _own_nodes(node: ast.AST) -> Iterator[ast.AST]:
-    """Every node under `node`, without going into nested functions or classes."""
-    for child in ast.iter_child_nodes(node):
-        yield child
-        if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            yield from _own_nodes(child)
-
-
-def _has(node: ast.AST, kind: type[ast.AST]) -> ast.AST | None:
-    """The first node of that kind under `node`, in its own code."""
-    return next((n for n in _own_nodes(node) if isinstance(n, kind)), None)
-
-
-def _suspends(node: ast.AST) -> bool:
-    return any(
-        isinstance(n, (ast.Await, ast.AsyncFor, ast.AsyncWith, ast.Yield, ast.YieldFrom))
-        for n in _own_nodes(node)
-    )
-
-
 def _final_name(expr: ast.AST | None) -> str:
     if isinstance(expr, ast.Call):
         expr = expr.func
@@ -967,13 +908,13 @@ def _catcher(path: list[ast.AST], scoped: bool) -> ast.AST | object | None:
         child = path[depth + 1] if depth + 1 < len(path) else None
         if isinstance(node, (ast.Try, ast.TryStar)) and child is not None and child in node.body:
             handler = next((h for h in node.handlers if _catches_cancel(h.type)), None)
-            if handler is not None and not _has(handler, ast.Raise):
+            if handler is not None and not source.has(handler, ast.Raise):
                 return handler
             # Raised again, or not caught: a return in `finally` still drops it.
             for statement in node.finalbody:
                 if isinstance(statement, ast.Return):
                     return statement
-                if (leave := _has(statement, ast.Return)) is not None:
+                if (leave := source.has(statement, ast.Return)) is not None:
                     return leave
         if isinstance(node, (ast.With, ast.AsyncWith)) and child is not None and child in node.body:
             for item in node.items:

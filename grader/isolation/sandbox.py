@@ -49,6 +49,7 @@ RUNTIME_FILES = (
     "__init__.py",
     "protocol.py",
     "results.py",
+    "source.py",
     "wording.py",
     "executor/__init__.py",
     "executor/__main__.py",

@@ -15,6 +15,12 @@ the student's code cannot reach: past it, the executor is asked for its
 stacks (SIGUSR1, so the report can name the line that was running), then
 killed with its whole process group, and the test ends on `RealTimeout`.
 An answer that is not exactly what was asked ends it on `ExecutorLost`.
+
+An endless loop costs one real-time limit per exercise, not one per test:
+once a test has been stopped in a loop, every later test of the exercise
+asks for the stacks every `_PROBE` real seconds, and one found turning in
+that same loop is stopped there and then. A loop that ran a whole limit
+once never ends, so the verdict is the one the limit would give, sooner.
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from grader import protocol as p
+from grader import source
 from grader.judge.verdicts import ExecutorLost, RealTimeout
 
 # Real seconds the executor gets to write its stacks once asked.
@@ -44,6 +51,8 @@ _DUMP_GRACE = 0.5
 _START_GRACE = 3.0
 # The most of a stack dump kept.
 _MAX_DUMP = 64 * 1024
+# Real seconds between two looks for an endless loop already found.
+_PROBE = 0.5
 
 _FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+) in (?P<func>\S+)')
 
@@ -92,6 +101,10 @@ class ExecutorLink:
         self.virtual = 0.0
         self._deadline = 0.0
         self._buffer = b""
+        # The endless loop a test of this exercise was stopped in, and when
+        # to look for it next in the running test.
+        self.endless: p.Where | None = None
+        self._next_probe = 0.0
 
     # -- life ----------------------------------------------------------------------------
     @property
@@ -223,9 +236,35 @@ class ExecutorLink:
             self.start()
             grace = _START_GRACE
         self._deadline = time.monotonic() + self.time_limit + grace
+        self._next_probe = time.monotonic() + grace + _PROBE
 
     def restart_deadline(self) -> None:
         self._deadline = time.monotonic() + self.time_limit
+        self._next_probe = time.monotonic() + _PROBE
+
+    def _remaining(self) -> float:
+        """Real seconds to wait for the executor before looking again; the test's end past them."""
+        now = time.monotonic()
+        if now >= self._deadline:
+            self._timed_out()
+        if self.endless is None:
+            return self._deadline - now
+        if now >= self._next_probe:
+            self._probe()
+            self._next_probe = now + _PROBE
+        return min(self._deadline, self._next_probe) - now
+
+    def _probe(self) -> None:
+        _, where = endless_loop_message(self._collect_dump(), self.target, self.time_limit)
+        if where is not None and where == self.endless:
+            self.stop()
+            raise RealTimeout(
+                f"le programme tourne dans la même boucle sans fin qu'à un test précédent de "
+                f"cet exercice, à {where}, arrêté sans attendre les {self.time_limit:g} s : une "
+                "boucle qui ne rend jamais la main (calcul sans fin, attente active) bloque tout "
+                "le programme.",
+                where,
+            )
 
     # -- asking ---------------------------------------------------------------------------
     def next_seq(self) -> int:
@@ -258,9 +297,7 @@ class ExecutorLink:
     def _write(self, data: bytes) -> None:
         view = memoryview(data)
         while view:
-            remaining = self._deadline - time.monotonic()
-            if remaining <= 0:
-                self._timed_out()
+            remaining = self._remaining()
             _, writable, _ = select.select([], [self._requests], [], remaining)
             if not writable:
                 continue
@@ -274,9 +311,7 @@ class ExecutorLink:
 
     def _read_exactly(self, n: int) -> bytes:
         while len(self._buffer) < n:
-            remaining = self._deadline - time.monotonic()
-            if remaining <= 0:
-                self._timed_out()
+            remaining = self._remaining()
             readable, _, _ = select.select([self._answers], [], [], remaining)
             if not readable:
                 continue
@@ -318,6 +353,8 @@ class ExecutorLink:
         dump = self._collect_dump()
         self.stop()
         message, where = endless_loop_message(dump, self.target, self.time_limit)
+        if where is not None:
+            self.endless = where
         raise RealTimeout(message, where)
 
     def _collect_dump(self) -> str:
@@ -363,13 +400,13 @@ def endless_loop_message(dump: str, target: Path, limit: float) -> tuple[str, p.
             except (OSError, ValueError):
                 inside = False
             if inside:
+                path = Path(match["file"])
+                # The loop's own line, wherever in it the stacks were taken.
+                tree = source.parse_file(path)
                 number = int(match["line"])
-                where = p.Where(
-                    Path(match["file"]).name,
-                    number,
-                    match["func"],
-                    _source_line(Path(match["file"]), number),
-                )
+                if tree is not None:
+                    number = source.steady_line(tree, number)
+                where = p.Where(path.name, number, match["func"], _source_line(path, number))
                 message = (
                     f"le test a dépassé {limit:g} s de temps réel ; le programme tournait encore à "
                     f"{where}. Une boucle qui ne rend jamais la main (calcul sans fin, "
