@@ -11,7 +11,9 @@ program is named at the same line on every run. Pure functions of the
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+import io
+import tokenize
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 # A source larger than this is not parsed (a hostile file is read by the judge).
@@ -109,3 +111,55 @@ def steady_line(tree: ast.Module, line: int, first: int | None = None) -> int:
             return node.lineno
     statements = [n for n in path if isinstance(n, ast.stmt)]
     return statements[-1].lineno if statements else line
+
+
+# Lines a quoted statement may run over before it is cut with « … ».
+MAX_QUOTED_LINES = 8
+
+
+def quoted_line(getline: Callable[[int], str], line: int) -> str:
+    """Line `line` as a message quotes it: a call left open goes on to its closing bracket.
+
+    `getline(n)` gives line n of the file ("" past its end). A line that
+    closes its brackets is given as it is, comment and all. One that leaves
+    a bracket open (`await asyncio.gather(` then an argument per line) is
+    joined with the lines that close it, without their comments, so a
+    message never shows half a call.
+    """
+    first = getline(line)
+    code, depth = _code_and_depth(first)
+    if depth <= 0:
+        return first.strip()
+    parts = [code]
+    n = line
+    while depth > 0:
+        n += 1
+        if n - line >= MAX_QUOTED_LINES or not (text := getline(n)):
+            parts.append("…")
+            break
+        code, change = _code_and_depth(text)
+        parts.append(code)
+        depth += change
+    joined = " ".join(p for p in parts if p)
+    for opening in "([{":
+        joined = joined.replace(opening + " ", opening)
+    for closing in ")]}":
+        joined = joined.replace(" " + closing, closing).replace("," + closing, closing)
+    return joined
+
+
+def _code_and_depth(text: str) -> tuple[str, int]:
+    """A physical line without its comment, and how many brackets it leaves open (or closes)."""
+    depth = 0
+    end = len(text)
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.COMMENT:
+                end = token.start[1]
+            elif token.type == tokenize.OP and token.string in "([{":
+                depth += 1
+            elif token.type == tokenize.OP and token.string in ")]}":
+                depth -= 1
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        pass  # a statement that goes on: what was read counts
+    return text[:end].strip(), depth

@@ -51,6 +51,16 @@ CASES = {
     # harms no other test (the next executors start as fresh interpreters).
     "kill_parent": (Status.FAILED, ["a duré 0.00 s"], 10),
     "patched_sleep": (Status.ERROR, ["asyncio.sleep"], 0),
+    "timeout_str": (
+        Status.ERROR,
+        ["asyncio.wait_for a reçu '5', de type str", "type=float", "exo.py, ligne 8"],
+        10,
+    ),
+    "gather_sans_await": (
+        Status.ERROR,
+        ["sans await", "a, b, c = await asyncio.gather(...)", "exo.py, ligne 10"],
+        10,
+    ),
     "flood": (Status.FAILED, ["travail(2) a renvoyé 0"], 10),
 }
 
@@ -92,6 +102,17 @@ def test_an_endless_loop_costs_one_real_time_limit_per_exercise() -> None:
     assert "dépassé 5 s de temps réel" in first.message and "exo.py, ligne 6" in first.message
     assert "même boucle sans fin" in second.message and "exo.py, ligne 6" in second.message
     assert "sans attendre les 5 s" in second.message
+
+
+def test_a_coroutine_handed_to_a_failing_await_is_not_called_unawaited() -> None:
+    # The await is on the line: the diagnostic says the call failed before
+    # awaiting. A call over several lines is quoted whole, not its first line.
+    [exercise] = grade_case("timeout_str").exercises
+    [diagnostic] = [d for d in exercise.diagnostics if d.kind == "never-awaited"]
+    assert "avant de l'attendre" in diagnostic.message and "Ajoutez" not in diagnostic.message
+    [exercise] = grade_case("gather_sans_await").exercises
+    travail = next(t for t in exercise.tests if t.id == "travail")
+    assert "a, b = asyncio.gather(moitie(x), moitie(x))" in travail.message
 
 
 def test_nothing_the_student_prints_reaches_the_report() -> None:

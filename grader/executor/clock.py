@@ -70,6 +70,7 @@ from typing import Any, Protocol
 import freezegun
 import freezegun.api
 
+from grader import source
 from grader.protocol import Stuck, Where
 from grader.wording import busy_loop_text, deadlock_text, time_budget_text
 
@@ -241,13 +242,13 @@ def user_location(
     while frame is not None:
         filename = frame.f_code.co_filename
         if is_user_file(filename):
-            return _location(filename, frame.f_lineno, frame.f_code.co_name)
+            return line_location(filename, frame.f_lineno, frame.f_code.co_name)
         frame = frame.f_back
     return None
 
 
-def _location(filename: str, line: int, function: str) -> Location:
-    code = linecache.getline(filename, line).strip()
+def line_location(filename: str, line: int, function: str) -> Location:
+    code = source.quoted_line(lambda n: linecache.getline(filename, n), line)
     return Location(os.path.basename(filename), line, function, code)
 
 
@@ -259,7 +260,7 @@ def task_location(task: asyncio.Task[Any], is_user_file: Callable[[str], bool]) 
     while coro is not None:
         frame = getattr(coro, "cr_frame", None) or getattr(coro, "ag_frame", None)
         if frame is not None and is_user_file(frame.f_code.co_filename):
-            best = _location(frame.f_code.co_filename, frame.f_lineno, frame.f_code.co_name)
+            best = line_location(frame.f_code.co_filename, frame.f_lineno, frame.f_code.co_name)
         coro = getattr(coro, "cr_await", None)
     return best
 

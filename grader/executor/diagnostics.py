@@ -71,6 +71,7 @@ from grader.executor.clock import (
     Location,
     VirtualClock,
     VirtualEventLoop,
+    line_location,
     task_label,
     task_location,
 )
@@ -496,7 +497,7 @@ class Monitor:
         where = None
         if track.sample is not None:
             filename, line, function, first = track.sample
-            where = _location(filename, self._steady_line(filename, line, first), function)
+            where = line_location(filename, self._steady_line(filename, line, first), function)
         else:
             # No sample: one long call into C kept the watchdog out. Name the
             # function the step ran, which does not depend on when we looked.
@@ -522,7 +523,7 @@ class Monitor:
             code = getattr(callback, "__code__", None)
         if code is None or not self._is_user_file(code.co_filename):
             return None
-        return _location(code.co_filename, code.co_firstlineno, code.co_name)
+        return line_location(code.co_filename, code.co_firstlineno, code.co_name)
 
     def _steady_line(self, filename: str, line: int, first: int) -> int:
         """The line a sample stands for: the same wherever in the computation it fell."""
@@ -558,13 +559,22 @@ class Monitor:
             if not origin or not self._is_user_file(origin[0][0]):
                 return
             filename, line, function = origin[0]
-            where = _location(filename, line, function)
+            where = line_location(filename, line, function)
             code = getattr(coro, "cr_code", None)
             name = str(getattr(coro, "__qualname__", "coroutine")).rpartition("<locals>.")[2]
             module = _module_of(code)
             if module.startswith("asyncio"):
                 name = f"asyncio.{name}"
-            if code is not None and code is _ASYNCIO_SLEEP_CODE:
+            if self._awaits_at(filename, line):
+                # The await is there: the call it awaits failed before awaiting the
+                # coroutine handed to it (wait_for given a timeout that is a str).
+                message = (
+                    f"{_quoted(where)} : la coroutine {name}() créée à cette ligne n'a jamais "
+                    "été exécutée, car l'appel attendu qui la reçoit a levé une exception avant "
+                    "de l'attendre. Le await est bien là : c'est un autre argument de l'appel "
+                    "qui ne va pas, voyez l'erreur du test (voir « Les outils principaux »)."
+                )
+            elif code is not None and code is _ASYNCIO_SLEEP_CODE:
                 message = (
                     f"{_quoted(where)} : asyncio.sleep(...) sans await n'attend pas du tout. Il "
                     "crée une coroutine aussitôt jetée, et le programme continue sans pause. "
@@ -582,6 +592,14 @@ class Monitor:
             self._add("never-awaited", where, message)
         except Exception:  # called from a finalizer: must never raise
             return
+
+    def _awaits_at(self, filename: str, line: int) -> bool:
+        """Whether the statement holding `line` awaits something."""
+        tree = self._tree(filename)
+        if tree is None:
+            return False
+        statements = [n for n in source.path_in(tree, line) if isinstance(n, ast.stmt)]
+        return bool(statements) and source.has(statements[-1], ast.Await) is not None
 
     # -- lost-task -----------------------------------------------------------------
     def run_returned(self, loop: VirtualEventLoop) -> None:
@@ -692,7 +710,7 @@ class Monitor:
                 return None
             if isinstance(found, ast.AST):
                 line = found.lineno  # type: ignore[attr-defined]
-                return _location(code.co_filename, line, code.co_name), found
+                return line_location(code.co_filename, line, code.co_name), found
         return None
 
     def _swallowed(self, where: Location, handler: ast.AST) -> None:
@@ -775,13 +793,8 @@ class Monitor:
 
 
 # -- helpers ---------------------------------------------------------------------------
-def _location(filename: str, line: int, function: str) -> Location:
-    code = linecache.getline(filename, line).strip()
-    return Location(os.path.basename(filename), line, function, code)
-
-
 def _frame_location(frame: types.FrameType) -> Location:
-    return _location(frame.f_code.co_filename, frame.f_lineno, frame.f_code.co_name)
+    return line_location(frame.f_code.co_filename, frame.f_lineno, frame.f_code.co_name)
 
 
 def _quoted(where: Location) -> str:
@@ -860,7 +873,7 @@ def _raised_at(exc: BaseException, is_user: Callable[[str], bool]) -> Location |
     while tb is not None:
         code = tb.tb_frame.f_code
         if is_user(code.co_filename):
-            found = _location(code.co_filename, tb.tb_lineno, code.co_name)
+            found = line_location(code.co_filename, tb.tb_lineno, code.co_name)
         tb = tb.tb_next
     return found
 

@@ -10,9 +10,11 @@ expects; it only reports.
 from __future__ import annotations
 
 import asyncio
+import functools
 import importlib.util
 import inspect
 import io
+import linecache
 import os
 import sys
 import traceback
@@ -22,6 +24,7 @@ from types import ModuleType
 from typing import Any, TextIO
 
 from grader import protocol as p
+from grader import source
 from grader.executor.clock import (
     BusyLoopError,
     DeadlockError,
@@ -164,11 +167,13 @@ def student_location(exc: BaseException, clock: VirtualClock) -> p.Where | None:
         return None
     for frame_summary in summaries:
         if clock.is_user_file(frame_summary.filename):
+            filename, line = frame_summary.filename, frame_summary.lineno or 0
+            # Quoted as the clock quotes it: a call over several lines, whole.
             found = p.Where(
-                os.path.basename(frame_summary.filename),
-                frame_summary.lineno or 0,
+                os.path.basename(filename),
+                line,
                 frame_summary.name,
-                (frame_summary.line or "").strip(),
+                source.quoted_line(functools.partial(linecache.getline, filename), line)[:200],
             )
     return found
 
@@ -209,7 +214,38 @@ def _kind(exc: BaseException) -> str:
             return "test_tool"
     if not isinstance(exc, Exception):
         return "base_exception"
+    if type(exc) is RuntimeError and str(exc) == _FUTURE_NOT_AWAITED:
+        return "future_not_awaited"
+    if isinstance(exc, TypeError) and _refused_duration(exc) is not None:
+        return "bad_duration"
     return "exception"
+
+
+# What asyncio raises when the result of gather() or create_task() is used
+# (unpacked, iterated) without await.
+_FUTURE_NOT_AWAITED = "await wasn't used with future"
+# asyncio's functions taking a number of seconds, and the name of that argument.
+_DURATIONS = (("wait_for", "timeout"), ("timeout", "delay"), ("sleep", "delay"))
+
+
+def _refused_duration(exc: BaseException) -> tuple[str, Any] | None:
+    """The asyncio function and the duration it was given, when one refused a non-number.
+
+    A `--timeout` read by argparse without `type=float` reaches wait_for as a
+    str, which fails inside asyncio before the coroutine is ever awaited.
+    """
+    tb = exc.__traceback__
+    while tb is not None:
+        frame = tb.tb_frame
+        module = str(frame.f_globals.get("__name__", ""))
+        if module.startswith("asyncio"):
+            for function, argument in _DURATIONS:
+                if frame.f_code.co_name == function and argument in frame.f_locals:
+                    value = frame.f_locals[argument]
+                    if not isinstance(value, (int, float)) or isinstance(value, bool):
+                        return f"asyncio.{function}", value
+        tb = tb.tb_next
+    return None
 
 
 def error_info(exc: BaseException, clock: VirtualClock, at: float) -> p.ErrorInfo:
@@ -218,6 +254,11 @@ def error_info(exc: BaseException, clock: VirtualClock, at: float) -> p.ErrorInf
     if isinstance(exc, SystemExit):
         raw = exc.code
         code = raw if raw is None or type(raw) in (int, str, bool) else p.opaque_of(raw).repr
+    refused = _refused_duration(exc) if kind == "bad_duration" else None
+    if refused is not None:
+        # The function and the value it refused, as the judge will word them.
+        opaque = p.opaque_of(refused[1])
+        code = [refused[0], opaque.type, opaque.repr[:60]]
     where = student_location(exc, clock)
     if isinstance(exc, SyntaxError):
         where = p.Where(

@@ -381,10 +381,32 @@ def explain_error(call: str, error: p.ErrorInfo) -> StudentError:
             f"{call} a levé {name}{at}, une exception des outils de test : le programme n'a pas "
             "à s'en servir, et elle ne vaut aucun point"
         )
+    elif error.kind == "future_not_awaited":
+        text = (
+            f"{call} a utilisé sans await le résultat d'asyncio.gather(...) ou d'une tâche{at} : "
+            "sans await, on obtient un objet Future au lieu des résultats, et Python répond "
+            "« await wasn't used with future ». Écrivez « a, b, c = await asyncio.gather(...) » "
+            "(voir « async et await », « Les pièges classiques »)"
+        )
+    elif error.kind == "bad_duration" and _duration_refused(error.code) is not None:
+        function, kind, shown = _duration_refused(error.code) or ("", "", "")
+        text = (
+            f"{call} : {function} a reçu {shown}, de type {kind}, comme durée{at}, et a levé "
+            f"{name} avant même d'attendre quoi que ce soit ; une durée est un nombre de "
+            "secondes (int ou float). Une valeur lue par argparse reste une chaîne (str) sans "
+            "« type=float » dans add_argument"
+        )
     else:
         shown = f"{name} : {error.message}" if error.message else name
         text = f"{call} a levé {shown}{at}"
     return StudentError(text, where, error)
+
+
+def _duration_refused(code: Any) -> tuple[str, str, str] | None:
+    # Sent by the executor: believed only in the shape it must have.
+    if type(code) in (list, tuple) and len(code) == 3 and all(type(c) is str for c in code):
+        return code[0][:40], code[1][:40], code[2][:60]
+    return None
 
 
 def import_error(module: str, error: p.ErrorInfo) -> StudentError:

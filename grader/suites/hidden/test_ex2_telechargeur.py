@@ -57,6 +57,11 @@ def jeux_de_durees(draw: st.DrawFn) -> dict[str, float]:
 MELANGE = {"gros.zip": 3.4, "petit.zip": 0.6, "moyen.zip": 1.8, "video.zip": 5.2, "doc.zip": 1.1}
 
 
+# Durations whose wrong formatting shows: an integer (`{duree}` prints `2`, not
+# `2.0`), hundredths (`1.25` is shown `1.2`), a large value.
+FORMATS = {"entier.zip": 2, "centiemes.zip": 1.25, "grand.zip": 12.5}
+
+
 # -- helpers ----------------------------------------------------------------------------
 
 
@@ -172,12 +177,18 @@ def test_ordre_d_achevement(student: Any, durees: dict[str, float]) -> None:
 
 @given(durees=jeux_de_durees())
 @example(durees=MELANGE)
+@example(durees=FORMATS)
 def test_affiche_a_l_achevement(student: Any, durees: dict[str, float]) -> None:
     appel = _appel(durees)
     ex = _lancer(student, durees)
     for nom in sorted(durees, key=durees.__getitem__):
         ligne = _ligne_de(ex, nom)
         assert ligne is not None, _manquant(appel, nom)
+        texte = f"{nom} terminé ({durees[nom]:.1f}s)"
+        assert norm(ligne.text) == texte, (
+            f"{appel} a affiché « {ligne.text.strip()} » ; attendu « {texte} », la durée reçue "
+            f"({durees[nom]!r}) écrite avec un chiffre après la virgule"
+        )
         if ligne.t < durees[nom]:
             ecart = _TROP_TOT
         else:

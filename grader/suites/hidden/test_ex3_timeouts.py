@@ -187,6 +187,12 @@ def _verifier_classement(student: Any, serveurs: Serveurs, timeout: float) -> Ex
     )
 
 
+# Timeouts whose wrong formatting shows in the warning: an integer (`{timeout}`
+# prints `2`, not `2.0`) and hundredths (`1.25` is shown `1.2`).
+FORMATS_ENTIER: Cas = ({"vif": 0.4, "muet": None, "lent": 3.0}, 2)
+FORMATS_CENTIEMES: Cas = ({"vif": 0.4, "lent": 3.0}, 1.25)
+
+
 # -- tests --------------------------------------------------------------------------------
 
 
@@ -239,6 +245,8 @@ def test_duree_totale(student: Any, cas: Cas) -> None:
 
 @given(cas=reseaux(au_moins_un_timeout=True))
 @example(cas=MELANGE)
+@example(cas=FORMATS_ENTIER)
+@example(cas=FORMATS_CENTIEMES)
 def test_avertissement_au_timeout(student: Any, cas: Cas) -> None:
     serveurs, timeout = cas
     appel = _appel(serveurs, timeout)

@@ -39,10 +39,8 @@ TOLERANCE = 0.005
 DELAI_INCONNU = 1.0
 
 LIGNE_ANALYSE = re.compile(r"^(.+?) a analysé (\S+)$")
-TEMPS_TOTAL = re.compile(r"^Temps total : (\d+(?:\.\d+)?) ?s$")
-COMPARAISON = re.compile(
-    r"^1 consommateur : (\d+(?:\.\d+)?) ?s / 2 consommateurs : (\d+(?:\.\d+)?) ?s$"
-)
+TEMPS_TOTAL = re.compile(r"^Temps total : (\d+\.\d\d) ?s$")
+COMPARAISON = re.compile(r"^1 consommateur : (\d+\.\d\d) ?s / 2 consommateurs : (\d+\.\d\d) ?s$")
 
 
 @dataclass(frozen=True)

@@ -117,6 +117,9 @@ DEFAUT: Services = [
     {"nom": "serveur mail", "delai": 1.2},
     {"nom": "CDN", "delai": 0.8},
 ]
+# With a timeout whose wrong formatting shows, an integer (`{timeout}` prints `2`,
+# not `2.0`) or hundredths (`1.25` is shown `1.2`): one service on time, one late.
+FORMATS: Services = [{"nom": "rapide", "delai": 0.5}, {"nom": "lent", "delai": 3.0}]
 SANS_ERREUR: Services = [{k: v for k, v in s.items() if k != "erreur"} for s in MELANGE]
 
 
@@ -370,6 +373,8 @@ def test_affiche_au_moment_du_resultat(
 
 @given(donnees=cas(erreurs=True))
 @example(donnees=(MELANGE, MELANGE_TIMEOUT))
+@example(donnees=(FORMATS, 2))
+@example(donnees=(FORMATS, 1.25))
 def test_etats_distingues(student: StudentModule, donnees: tuple[Services, float]) -> None:
     services, timeout = donnees
     appel = _appel(services, timeout)

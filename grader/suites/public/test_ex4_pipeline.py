@@ -30,10 +30,8 @@ if TYPE_CHECKING:
 # only for rounding, never for a wrong schedule.
 TOLERANCE = 0.005
 
-TEMPS_TOTAL = re.compile(r"^Temps total : (\d+(?:\.\d+)?) ?s$")
-COMPARAISON = re.compile(
-    r"^1 consommateur : (\d+(?:\.\d+)?) ?s / 2 consommateurs : (\d+(?:\.\d+)?) ?s$"
-)
+TEMPS_TOTAL = re.compile(r"^Temps total : (\d+\.\d\d) ?s$")
+COMPARAISON = re.compile(r"^1 consommateur : (\d+\.\d\d) ?s / 2 consommateurs : (\d+\.\d\d) ?s$")
 
 
 def _executer(appel: str, fn: Function, *args: Any, **options: Any) -> Execution:
