@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import io
+import stat
 import tokenize
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -23,7 +24,9 @@ MAX_SOURCE = 2_000_000
 def parse_file(path: Path) -> ast.Module | None:
     """The module's tree, or None when it cannot be read or parsed."""
     try:
-        if path.stat().st_size > MAX_SOURCE:
+        info = path.stat()
+        # A regular file only: a FIFO in the student's folder would block the reader.
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_SOURCE:
             return None
         return ast.parse(path.read_bytes())
     except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):

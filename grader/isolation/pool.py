@@ -18,6 +18,7 @@ from pathlib import Path
 from types import TracebackType
 
 from grader import protocol as p
+from grader.isolation import end_server
 
 
 class PoolBroken(Exception):
@@ -99,16 +100,7 @@ class _Server:
                 request.ended.set()
 
     def close(self) -> None:
-        if self.process.stdin is not None:
-            try:
-                self.process.stdin.close()
-            except OSError:
-                pass
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        end_server(self.process)
         self.reader.join(timeout=5)
 
 

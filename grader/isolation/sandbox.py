@@ -44,6 +44,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from grader.isolation import end_server
+
 # The grader's own modules an executor imports, relative to the package's folder.
 RUNTIME_FILES = (
     "__init__.py",
@@ -361,16 +363,7 @@ class ExecutorServer:
 
     def close(self) -> None:
         """End the server; in the sandbox, everything the copy started ends with it."""
-        if self.process.stdin is not None:
-            try:
-                self.process.stdin.close()
-            except OSError:
-                pass
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        end_server(self.process)
         if self.process.stdout is not None:
             self.process.stdout.close()
         for group in self._cgroups:

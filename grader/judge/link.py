@@ -418,6 +418,8 @@ def endless_loop_message(dump: str, target: Path, limit: float) -> tuple[str, p.
 
 def _source_line(path: Path, number: int) -> str:
     try:
+        if not path.is_file() or path.stat().st_size > source.MAX_SOURCE:
+            return ""  # a FIFO would block the judge; a huge file says nothing more
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return ""
