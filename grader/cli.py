@@ -20,6 +20,7 @@ from types import ModuleType
 from typing import Any, NoReturn, TextIO
 
 from grader import formats
+from grader.formats import words
 from grader.isolation.sandbox import Mode, Sandbox, SandboxUnavailable, choose
 from grader.metadata import Catalogue, load_catalogue
 from grader.results import Report
@@ -219,8 +220,8 @@ def _main(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
         _write_file(Path(args.timing), json.dumps(timing, ensure_ascii=False, indent=2) + "\n")
 
     if args.min_score is not None and report.score < args.min_score:
-        score = f"{formats.points(report.score)}/{formats.points(report.max_score)}"
-        minimum = formats.points(args.min_score)
+        score = f"{words.points(report.score)}/{words.points(report.max_score)}"
+        minimum = words.points(args.min_score)
         print(f"Note {score} : en dessous du minimum demandé ({minimum}).", file=sys.stderr)
         return EXIT_BELOW_MIN_SCORE
     return EXIT_OK

@@ -1,8 +1,8 @@
 """What a grade is made of: small immutable records shared by every report.
 
-The child process that runs an exercise's tests builds `TestResult` and
-`Diagnostic` records from pytest's hook objects; the parent assembles them into
-an `ExerciseResult` per exercise and a `Report` for the run. Every output format
+The runner builds `TestResult` and `Diagnostic` records from the judge's
+protocol records (themselves made from pytest's hook objects) and assembles
+them into an `ExerciseResult` per exercise and a `Report` for the run. Every output format
 (terminal, JSON, Classroom, Gradescope, JUnit, CSV) reads only these records, so
 a format can never see, and never leak, anything the student printed.
 """
@@ -71,6 +71,11 @@ class TestResult:
     duration: float = 0.0  # real seconds; never part of a verdict
 
     __test__ = False  # not a pytest test class, despite the name
+
+    def __post_init__(self) -> None:
+        # The one place this is checked: every format shows `score` as it is.
+        if self.status is not Status.PASSED and self.score != 0:
+            raise ValueError(f"test {self.id!r} not passed but scored {self.score}")
 
     def to_dict(self) -> dict[str, Any]:
         """The contract's keys, in the contract's order."""

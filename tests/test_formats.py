@@ -19,7 +19,7 @@ from types import MappingProxyType, ModuleType
 import pytest
 
 from grader import formats
-from grader.formats import json_report, terminal
+from grader.formats import json_report, terminal, words
 from grader.results import Report, Status
 
 GOLDEN = Path(__file__).with_name("golden")
@@ -179,7 +179,7 @@ def test_terminal_empty_report() -> None:
     [(14.0, "14"), (1.5, "1.5"), (0.25, "0.25"), (1 / 3, "0.33"), (0.0, "0"), (-0.0001, "0")],
 )
 def test_points(value: float, text: str) -> None:
-    assert formats.points(value) == text
+    assert words.points(value) == text
 
 
 # ---------------------------------------------------------------- registry

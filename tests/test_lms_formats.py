@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from grader import formats
-from grader.formats import classroom, gradescope, junit
+from grader.formats import classroom, gradescope, junit, words
 from grader.results import Diagnostic, ExerciseResult, Report, Status, TestResult
 
 # A test's message quoting a flood of student output, with what breaks naive
@@ -127,7 +127,7 @@ def test_classroom_messages_are_cut_and_carry_diagnostics() -> None:
     data = classroom.payload(report)
     failed, passed = data["tests"]
     first_line = failed["message"].splitlines()[0]
-    assert len(first_line) <= classroom.MAX_MESSAGE_CHARS
+    assert len(first_line) <= words.MAX_MESSAGE_CHARS
     assert first_line.endswith("…")
     assert len(failed["message"]) < 1200
     assert "Piste : « Les outils principaux »." in failed["message"]
@@ -269,8 +269,8 @@ def test_junit_is_valid_xml_with_one_case_per_test(report: Report) -> None:
         cases = suite.findall("testcase")
         assert len(cases) == len(exercise.tests) == int(suite.get("tests", "-1"))
         properties = {p.get("name"): p.get("value") for p in suite.iter("property")}
-        assert properties["score"] == formats.points(exercise.score)
-        assert properties["max_score"] == formats.points(exercise.max_score)
+        assert properties["score"] == words.points(exercise.score)
+        assert properties["max_score"] == words.points(exercise.max_score)
         for case, test in zip(cases, exercise.tests, strict=True):
             assert case.get("classname") == exercise.id
             assert test.title in (case.get("name") or "")

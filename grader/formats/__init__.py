@@ -48,9 +48,3 @@ def load(name: str) -> ModuleType:
     if not callable(getattr(module, "render", None)):
         raise FormatUnavailable(f"le format « {name} » n'a pas de fonction render()")
     return module
-
-
-def points(value: float) -> str:
-    """14.0 -> "14", 1.5 -> "1.5": points as a teacher writes them."""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text

@@ -34,18 +34,24 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from grader.formats import points
-from grader.formats.terminal import DIAGNOSTIC_LABELS, STATUS_LABELS
-from grader.results import Diagnostic, ExerciseResult, Report, Status, TestResult
+from grader.formats.words import (
+    MAX_MESSAGE_CHARS,
+    STATUS_LABELS,
+    carries_diagnostics,
+    cut,
+    diagnostic_text,
+    hidden_mark,
+    message_for,
+    number,
+    points,
+    test_name,
+)
+from grader.results import Report, Status
 
 # The workflow's `runners:` id; the reporter reads `<ID>_RESULTS`.
 RUNNER_ID = "grader"
 OUTPUT_NAME = "result"
 
-# A test's message may quote what the student's code printed or returned:
-# enough to understand, never a flood in the job's log.
-MAX_MESSAGE_CHARS = 400
-MAX_DIAGNOSTIC_CHARS = 300
 
 _REPORTER_STATUS: Mapping[Status, str] = MappingProxyType(
     {
@@ -57,62 +63,15 @@ _REPORTER_STATUS: Mapping[Status, str] = MappingProxyType(
 )
 
 
-def cut(text: str, limit: int) -> str:
-    """`text` stripped, cut to `limit` characters with an ellipsis when longer."""
-    text = text.strip()
-    if len(text) <= limit:
-        return text
-    return text[: limit - 1].rstrip() + "…"
-
-
-def number(value: float) -> int | float:
-    """Points as JSON: 4 rather than 4.0, so the reporter prints « Points 14/20 »."""
-    rounded = round(value, 2)
-    return int(rounded) if rounded == int(rounded) else rounded
-
-
-def diagnostic_text(diagnostic: Diagnostic) -> str:
-    label = DIAGNOSTIC_LABELS.get(diagnostic.kind, diagnostic.kind)
-    where = diagnostic.file or ""
-    if diagnostic.file and diagnostic.line is not None:
-        where = f"{diagnostic.file}:{diagnostic.line}"
-    head = f"{label} ({where})" if where else label
-    return f"{head} : {cut(diagnostic.message, MAX_DIAGNOSTIC_CHARS)}"
-
-
-def message_for(exercise: ExerciseResult, test: TestResult, *, with_diagnostics: bool) -> str:
-    """What went wrong, the course hint, and the exercise's pitfalls when asked."""
-    parts: list[str] = []
-    if test.status is not Status.PASSED:
-        parts.append(cut(test.message, MAX_MESSAGE_CHARS) or STATUS_LABELS[test.status])
-        if test.hint.strip():
-            parts.append(f"Piste : {test.hint.strip()}")
-    if with_diagnostics:
-        parts.extend(f"Attention — {diagnostic_text(d)}" for d in exercise.diagnostics)
-    return "\n".join(parts)
-
-
-def carries_diagnostics(exercise: ExerciseResult, index: int) -> bool:
-    # Pitfalls belong to the exercise, not to one test: they go with every test
-    # that did not pass (where the student looks), and with the first test so
-    # that they still show when everything passed.
-    return index == 0 or exercise.tests[index].status is not Status.PASSED
-
-
-def name_for(exercise: ExerciseResult, test: TestResult) -> str:
-    name = f"{exercise.id} — {test.title}"
-    return f"{name} (test caché)" if test.hidden else name
-
-
 def payload(report: Report) -> dict[str, Any]:
     """The reporter's JSON object for this report."""
     tests: list[dict[str, Any]] = []
     for exercise in report.exercises:
         for index, test in enumerate(exercise.tests):
-            earned = test.score if test.status is Status.PASSED else 0.0
+            earned = test.score
             tests.append(
                 {
-                    "name": name_for(exercise, test),
+                    "name": test_name(exercise, test),
                     "status": _REPORTER_STATUS[test.status],
                     "score": number(earned),
                     "max_score": number(test.max_score),
@@ -178,8 +137,8 @@ def _summary_lines(report: Report) -> Iterator[str]:
             yield f"  Impossible de corriger cet exercice : {cut(exercise.problem, 300)}"
         for test in exercise.tests:
             mark = "✓" if test.status is Status.PASSED else "✗"
-            earned = test.score if test.status is Status.PASSED else 0.0
-            hidden = " (test caché)" if test.hidden else ""
+            earned = test.score
+            hidden = hidden_mark(test)
             state = "" if test.status is Status.PASSED else f" — {STATUS_LABELS[test.status]}"
             yield (
                 f"  {mark} {test.title}{hidden} : {points(earned)}/{points(test.max_score)}{state}"
@@ -227,9 +186,9 @@ def summary_markdown(report: Report) -> str:
         if exercise.problem:
             lines += [f"Impossible de corriger cet exercice : {_inline(exercise.problem)}", ""]
         for test in exercise.tests:
-            earned = test.score if test.status is Status.PASSED else 0.0
+            earned = test.score
             mark = "✅" if test.status is Status.PASSED else "❌"
-            hidden = " *(test caché)*" if test.hidden else ""
+            hidden = hidden_mark(test, " *({})*")
             state = "" if test.status is Status.PASSED else f" — {STATUS_LABELS[test.status]}"
             lines.append(
                 f"- {mark} {_inline(test.title)}{hidden} : "

@@ -18,14 +18,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from grader.formats import points
-from grader.formats.classroom import (
+from grader.formats.words import (
     MAX_MESSAGE_CHARS,
     carries_diagnostics,
     cut,
     diagnostic_text,
     message_for,
     number,
+    points,
+    test_name,
 )
 from grader.results import Report, Status
 
@@ -38,11 +39,10 @@ def results(report: Report) -> dict[str, Any]:
     tests: list[dict[str, Any]] = []
     for number_ex, exercise in enumerate(report.exercises, start=1):
         for index, test in enumerate(exercise.tests):
-            earned = test.score if test.status is Status.PASSED else 0.0
-            name = f"{exercise.id} — {test.title}"
+            earned = test.score
             tests.append(
                 {
-                    "name": f"{name} (test caché)" if test.hidden else name,
+                    "name": test_name(exercise, test),
                     "number": f"{number_ex}.{index + 1}",
                     "score": number(earned),
                     "max_score": number(test.max_score),

@@ -12,9 +12,14 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 
-from grader.formats import points
-from grader.formats.classroom import MAX_MESSAGE_CHARS, cut, diagnostic_text
-from grader.formats.terminal import STATUS_LABELS
+from grader.formats.words import (
+    MAX_MESSAGE_CHARS,
+    STATUS_LABELS,
+    cut,
+    diagnostic_text,
+    hidden_mark,
+    points,
+)
 from grader.results import ExerciseResult, Report, Status, TestResult
 
 SUITES_NAME = "asyncio-exercices"
@@ -37,7 +42,7 @@ def _count(tests: Iterable[TestResult], *statuses: Status) -> int:
 
 
 def _testcase(parent: ET.Element, exercise: ExerciseResult, test: TestResult) -> None:
-    hidden = " (test caché)" if test.hidden else ""
+    hidden = hidden_mark(test)
     case = ET.SubElement(
         parent,
         "testcase",

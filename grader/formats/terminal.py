@@ -21,7 +21,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from grader.formats import points
+from grader.formats.words import DIAGNOSTIC_LABELS, STATUS_LABELS, points
 from grader.results import Diagnostic, ExerciseResult, Report, Status, TestResult
 
 # Plain text (a pipe, a CI log, a golden file) gets a fixed width so the same
@@ -29,35 +29,12 @@ from grader.results import Diagnostic, ExerciseResult, Report, Status, TestResul
 PLAIN_WIDTH = 100
 MAX_WIDTH = 120
 
-STATUS_LABELS: Mapping[Status, str] = MappingProxyType(
-    {
-        Status.PASSED: "réussi",
-        Status.FAILED: "échoué",
-        Status.ERROR: "erreur",
-        Status.TIMEOUT: "temps dépassé",
-    }
-)
 STATUS_STYLES: Mapping[Status, str] = MappingProxyType(
     {
         Status.PASSED: "green",
         Status.FAILED: "red",
         Status.ERROR: "red",
         Status.TIMEOUT: "yellow",
-    }
-)
-# The grader's kinds are identifiers; the student reads these words instead.
-# A kind missing here is shown as it is rather than hidden.
-DIAGNOSTIC_LABELS: Mapping[str, str] = MappingProxyType(
-    {
-        "blocking-call": "appel bloquant",
-        "busy-wait": "attente active",
-        "blocking-io": "entrée-sortie bloquante",
-        "cpu-bound": "calcul qui monopolise l'event loop",
-        "never-awaited": "coroutine jamais attendue",
-        "lost-task": "tâche perdue",
-        "swallowed-cancel": "annulation avalée",
-        "deadlock": "blocage : toutes les tâches s'attendent",
-        "endless-loop": "boucle sans fin",
     }
 )
 
@@ -213,8 +190,7 @@ def _tests_table(tests: tuple[TestResult, ...]) -> Table:
             _text(_mark(test), style=style),
             _text(test.title),
             _text(f"« {HIDDEN} »" if test.hidden else "", style="dim"),
-            f"{points(test.score if test.status is Status.PASSED else 0.0)}"
-            f"/{points(test.max_score)}",
+            f"{points(test.score)}/{points(test.max_score)}",
         )
     return table
 

@@ -37,7 +37,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from grader.formats import points
+from grader.formats.words import points
 from grader.isolation.sandbox import Mode, Sandbox, choose
 from grader.metadata import load_catalogue
 from grader.results import Report, Status

@@ -1,0 +1,104 @@
+"""What every report format says alike: labels, points, cut messages, test names.
+
+The formats import this module and `grader.results`, never one another, so
+`--format junit` does not load rich and a wording changes in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from grader.results import Diagnostic, ExerciseResult, Status, TestResult
+
+STATUS_LABELS: Mapping[Status, str] = MappingProxyType(
+    {
+        Status.PASSED: "réussi",
+        Status.FAILED: "échoué",
+        Status.ERROR: "erreur",
+        Status.TIMEOUT: "temps dépassé",
+    }
+)
+# The grader's kinds are identifiers; the student reads these words instead.
+# A kind missing here is shown as it is rather than hidden.
+DIAGNOSTIC_LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        "blocking-call": "appel bloquant",
+        "busy-wait": "attente active",
+        "blocking-io": "entrée-sortie bloquante",
+        "cpu-bound": "calcul qui monopolise l'event loop",
+        "never-awaited": "coroutine jamais attendue",
+        "lost-task": "tâche perdue",
+        "swallowed-cancel": "annulation avalée",
+        "deadlock": "blocage : toutes les tâches s'attendent",
+        "endless-loop": "boucle sans fin",
+    }
+)
+# How a hidden test is marked after its name.
+HIDDEN_TEST = "test caché"
+
+# A test's message may quote what the student's code printed or returned:
+# enough to understand, never a flood in a CI log or an LMS page.
+MAX_MESSAGE_CHARS = 400
+MAX_DIAGNOSTIC_CHARS = 300
+
+
+def points(value: float) -> str:
+    """14.0 -> "14", 1.5 -> "1.5": points as a teacher writes them."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def number(value: float) -> int | float:
+    """Points as JSON: 4 rather than 4.0, so a reporter prints « Points 14/20 »."""
+    rounded = round(value, 2)
+    return int(rounded) if rounded == int(rounded) else rounded
+
+
+def cut(text: str, limit: int) -> str:
+    """`text` stripped, cut to `limit` characters with an ellipsis when longer."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rstrip() + "…"
+
+
+def hidden_mark(test: TestResult, template: str = " ({})") -> str:
+    """ " (test caché)" after a hidden test's name, in the format's own `template`; "" otherwise."""
+    return template.format(HIDDEN_TEST) if test.hidden else ""
+
+
+def test_name(exercise: ExerciseResult, test: TestResult) -> str:
+    """A test named for a list of every exercise's tests: `ex2_… — title (test caché)`."""
+    return f"{exercise.id} — {test.title}{hidden_mark(test)}"
+
+
+def diagnostic_text(diagnostic: Diagnostic) -> str:
+    label = DIAGNOSTIC_LABELS.get(diagnostic.kind, diagnostic.kind)
+    where = diagnostic.file or ""
+    if diagnostic.file and diagnostic.line is not None:
+        where = f"{diagnostic.file}:{diagnostic.line}"
+    head = f"{label} ({where})" if where else label
+    return f"{head} : {cut(diagnostic.message, MAX_DIAGNOSTIC_CHARS)}"
+
+
+def message_for(exercise: ExerciseResult, test: TestResult, *, with_diagnostics: bool) -> str:
+    """What went wrong, the course hint, and the exercise's pitfalls when asked."""
+    parts: list[str] = []
+    if test.status is not Status.PASSED:
+        parts.append(cut(test.message, MAX_MESSAGE_CHARS) or STATUS_LABELS[test.status])
+        if test.hint.strip():
+            parts.append(f"Piste : {test.hint.strip()}")
+    if with_diagnostics:
+        parts.extend(f"Attention — {diagnostic_text(d)}" for d in exercise.diagnostics)
+    return "\n".join(parts)
+
+
+def carries_diagnostics(exercise: ExerciseResult, index: int) -> bool:
+    """Whether the test at `index` shows the exercise's pitfalls in a per-test format.
+
+    Pitfalls belong to the exercise, not to one test: they go with every test
+    that did not pass (where the student looks), and with the first test so
+    that they still show when everything passed.
+    """
+    return index == 0 or exercise.tests[index].status is not Status.PASSED
