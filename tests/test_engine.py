@@ -109,7 +109,7 @@ def test_a_coroutine_handed_to_a_failing_await_is_not_called_unawaited() -> None
     # awaiting. A call over several lines is quoted whole, not its first line.
     [exercise] = grade_case("timeout_str").exercises
     [diagnostic] = [d for d in exercise.diagnostics if d.kind == "never-awaited"]
-    assert "avant de l'attendre" in diagnostic.message and "Ajoutez" not in diagnostic.message
+    assert "ne l'a pas attendue" in diagnostic.message and "Ajoutez" not in diagnostic.message
     [exercise] = grade_case("gather_sans_await").exercises
     travail = next(t for t in exercise.tests if t.id == "travail")
     assert "a, b = asyncio.gather(moitie(x), moitie(x))" in travail.message

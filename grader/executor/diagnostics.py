@@ -570,9 +570,11 @@ class Monitor:
                 # coroutine handed to it (wait_for given a timeout that is a str).
                 message = (
                     f"{_quoted(where)} : la coroutine {name}() créée à cette ligne n'a jamais "
-                    "été exécutée, car l'appel attendu qui la reçoit a levé une exception avant "
-                    "de l'attendre. Le await est bien là : c'est un autre argument de l'appel "
-                    "qui ne va pas, voyez l'erreur du test (voir « Les outils principaux »)."
+                    "été exécutée : l'appel à qui elle est passée ne l'a pas attendue, le plus "
+                    "souvent parce qu'il a levé une exception avant (un autre de ses arguments "
+                    "ne va pas : voyez l'erreur du test). S'il attend un résultat et non une "
+                    f"coroutine, passez-lui « await {name}(...) » (voir « Les outils "
+                    "principaux »)."
                 )
             elif code is not None and code is _ASYNCIO_SLEEP_CODE:
                 message = (
