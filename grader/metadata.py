@@ -20,10 +20,6 @@ class TestSpec:
 
     __test__ = False
 
-    @property
-    def function(self) -> str:
-        return f"test_{self.id}"
-
 
 @dataclass(frozen=True)
 class ExerciseSpec:
@@ -36,9 +32,6 @@ class ExerciseSpec:
     @property
     def max_score(self) -> float:
         return float(sum(t.points for t in self.tests))
-
-    def test(self, test_id: str) -> TestSpec | None:
-        return next((t for t in self.tests if t.id == test_id), None)
 
     def suite_file(self, hidden: bool, suites: Path = SUITES) -> Path:
         return suites / ("hidden" if hidden else "public") / f"test_{self.id}.py"
