@@ -143,11 +143,16 @@ def quoted_line(getline: Callable[[int], str], line: int) -> str:
         code, change = _code_and_depth(text)
         parts.append(code)
         depth += change
-    joined = " ".join(p for p in parts if p)
-    for opening in "([{":
-        joined = joined.replace(opening + " ", opening)
-    for closing in ")]}":
-        joined = joined.replace(" " + closing, closing).replace("," + closing, closing)
+    # Joined at the line breaks only, as the call would be written on one line:
+    # no space after an opening bracket, no trailing comma before a closing one.
+    joined = parts[0]
+    for part in filter(None, parts[1:]):
+        if joined.endswith(("(", "[", "{")):
+            joined += part
+        elif part.startswith((")", "]", "}")):
+            joined = joined.removesuffix(",") + part
+        else:
+            joined += " " + part
     return joined
 
 

@@ -41,6 +41,9 @@ def test_a_call_over_several_lines_is_quoted_whole_without_comments() -> None:
         "resultats = await asyncio.gather(recuperer(urls[0]), recuperer(urls[1]))"
     )
     assert source.quoted_line(ligne, 4) == "n += 1"
+    # Only the line breaks are mended: a one-element tuple keeps its comma.
+    tuple_ = ["x = f(\n", "    (1,), 2\n", ")\n"]
+    assert source.quoted_line(lambda n: tuple_[n - 1] if n <= 3 else "", 1) == "x = f((1,), 2)"
     # A line that closes its brackets keeps its comment: the quoting strips it.
     assert source.quoted_line(lambda n: "x = f(1)  # note\n", 1) == "x = f(1)  # note"
 

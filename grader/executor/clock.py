@@ -319,7 +319,7 @@ class VirtualClock:
         self.advance_to(self.now + delta)
 
     def waited(self) -> None:
-        """The program let go of the processor (a sleep, a jump): clock reads start over."""
+        """A new step, a sleep, a jump: the program let go of the processor; reads start over."""
         self.reads = 0
         self._read_spin = None
 
@@ -423,8 +423,7 @@ class _Observed:
 
     def _run(self) -> None:
         clock = self._loop._clock  # type: ignore[attr-defined]
-        # Each step starts its own count of clock reads (VirtualClock.read).
-        clock.reads, clock._read_spin = 0, None
+        clock.waited()  # each step starts its own count of clock reads
         if clock.observer is not None:
             # Two stores, read by the diagnostics' watchdog thread: any clock
             # read here would cost more than a busy loop can afford.

@@ -216,8 +216,6 @@ def _kind(exc: BaseException) -> str:
         return "base_exception"
     if type(exc) is RuntimeError and str(exc) == _FUTURE_NOT_AWAITED:
         return "future_not_awaited"
-    if isinstance(exc, TypeError) and _refused_duration(exc) is not None:
-        return "bad_duration"
     return "exception"
 
 
@@ -254,9 +252,10 @@ def error_info(exc: BaseException, clock: VirtualClock, at: float) -> p.ErrorInf
     if isinstance(exc, SystemExit):
         raw = exc.code
         code = raw if raw is None or type(raw) in (int, str, bool) else p.opaque_of(raw).repr
-    refused = _refused_duration(exc) if kind == "bad_duration" else None
+    refused = _refused_duration(exc) if isinstance(exc, TypeError) else None
     if refused is not None:
         # The function and the value it refused, as the judge will word them.
+        kind = "bad_duration"
         opaque = p.opaque_of(refused[1])
         code = [refused[0], opaque.type, opaque.repr[:60]]
     where = student_location(exc, clock)

@@ -388,8 +388,8 @@ def explain_error(call: str, error: p.ErrorInfo) -> StudentError:
             "« await wasn't used with future ». Écrivez « a, b, c = await asyncio.gather(...) » "
             "(voir « async et await », « Les pièges classiques »)"
         )
-    elif error.kind == "bad_duration" and _duration_refused(error.code) is not None:
-        function, kind, shown = _duration_refused(error.code) or ("", "", "")
+    elif error.kind == "bad_duration" and (refused := _duration_refused(error.code)):
+        function, kind, shown = refused
         text = (
             f"{call} : {function} a reçu {shown}, de type {kind}, comme durée{at}, et a levé "
             f"{name} avant même d'attendre quoi que ce soit ; une durée est un nombre de "

@@ -259,10 +259,10 @@ class ExecutorLink:
         if where is not None and where == self.endless:
             self.stop()
             raise RealTimeout(
-                f"le programme tourne dans la même boucle sans fin qu'à un test précédent de "
-                f"cet exercice, à {where}, arrêté sans attendre les {self.time_limit:g} s : une "
-                "boucle qui ne rend jamais la main (calcul sans fin, attente active) bloque tout "
-                "le programme.",
+                "le programme tournait dans la même boucle sans fin qu'à un test précédent de "
+                f"cet exercice ({where}) : il a été arrêté aussitôt, sans attendre les "
+                f"{self.time_limit:g} s. Une boucle qui ne rend jamais la main (calcul sans fin, "
+                "attente active) bloque tout le programme.",
                 where,
             )
 

@@ -317,9 +317,9 @@ def test_serveurs_muets(student: Any) -> None:
             f"jamais répondre, même après {LIMITE_MUET:.0f} s d'attente"
         )
     assert not any(b.spinning for b in ex.blocking), (
-        f"{appel} ne répond jamais, mais en occupant le processeur{blocking_note(ex)} ; "
-        "attendu : une attente qui laisse le processeur aux autres tâches, comme « await "
-        "asyncio.sleep(math.inf) » ou « await asyncio.Event().wait() »"
+        f"{appel} ne répond jamais, comme demandé{blocking_note(ex)} ; attendu : une attente "
+        "qui laisse le processeur aux autres tâches, comme « await asyncio.sleep(math.inf) » "
+        "ou « await asyncio.Event().wait() »"
     )
     # Only the verdict on silent servers here: when they are dropped is duree_totale's
     # and avertissement_au_timeout's to judge, so one mistake is not charged three times.
