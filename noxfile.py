@@ -15,7 +15,9 @@ session, par exemple `nox -s grade -- --only ex2_telechargeur`.
 
 from __future__ import annotations
 
+import hashlib
 import re
+from pathlib import Path
 
 import nox
 
@@ -40,8 +42,29 @@ def _dev_requirements(*names: str) -> list[str]:
     return [req for req in dev if re.split(r"[\s<>=!~;\[]", req, maxsplit=1)[0] in names]
 
 
+def _install_once(session: nox.Session, *requirements: str) -> None:
+    """pip install into the session's environment only when pyproject.toml has changed.
+
+    The kit is installed in editable mode, so an edit of the code needs no
+    reinstall; a run when nothing changed costs the grade alone. The stamp
+    lives in the environment, and goes with it when nox recreates it.
+    """
+    wanted = hashlib.sha256(
+        Path("pyproject.toml").read_bytes() + "\0".join(requirements).encode()
+    ).hexdigest()
+    stamp = Path(session.virtualenv.location) / ".kit-installed"
+    if stamp.is_file() and stamp.read_text() == wanted:
+        return
+    session.log(
+        "Préparation de l'environnement : installation du correcteur et de ses dépendances "
+        "(une minute environ ; une seule fois, les lancements suivants n'installent rien)."
+    )
+    session.install(*requirements)
+    stamp.write_text(wanted)
+
+
 def _grade(session: nox.Session, *args: str) -> None:
-    session.install("-e", ".")
+    _install_once(session, "-e", ".")
     session.run("python", "-m", "grader", *args, *session.posargs)
 
 
@@ -90,14 +113,14 @@ def lint(session: nox.Session) -> None:
 @nox.session(default=False)
 def bench(session: nox.Session) -> None:
     """Mesure le temps réel, le temps virtuel et la mémoire d'une correction des solutions."""
-    session.install("-e", ".")
+    _install_once(session, "-e", ".")
     session.run("python", "-m", "grader.tools.bench", *session.posargs)
 
 
 @nox.session(default=False)
 def export(session: nox.Session) -> None:
     """Construit le dépôt modèle des élèves (sans les solutions ni les tests cachés)."""
-    session.install("-e", ".")
+    _install_once(session, "-e", ".")
     session.run("python", "-m", "grader.tools.export", *session.posargs)
 
 

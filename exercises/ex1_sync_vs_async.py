@@ -86,7 +86,7 @@ une coroutine), `asyncio.gather`, `asyncio.run`, `time.perf_counter`.
 Lancer et vérifier
 ------------------
     python -m exercises.ex1_sync_vs_async          (exécution réelle, environ 9 s)
-    python -m grader --only ex1_sync_vs_async      (correction automatique)
+    nox -s grade -- --only ex1_sync_vs_async       (correction automatique)
 """
 
 import asyncio

@@ -115,7 +115,7 @@ Outils pratiqués
 Lancer et vérifier
 ------------------
     python -m exercises.ex4_pipeline          (exécution réelle)
-    python -m grader --only ex4_pipeline      (correction automatique)
+    nox -s grade -- --only ex4_pipeline       (correction automatique)
 """
 
 import asyncio

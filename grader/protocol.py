@@ -467,6 +467,8 @@ class TestOutcome:
     message: str
     duration: float  # real seconds
     virtual: float  # virtual seconds the test simulated
+    cause: str = ""  # a results.Cause value, checked by the runner
+    fault: str = ""  # the same for every test one fault made fail ("" when unknown)
 
     __test__ = False
 

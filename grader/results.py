@@ -34,6 +34,26 @@ class Status(StrEnum):
     TIMEOUT = "timeout"  # ran past its real-time limit (an endless loop)
 
 
+class Cause(StrEnum):
+    """Why a test failed, when that cause makes the test's own hint beside the point.
+
+    The terminal report groups the tests one cause cost and shows no hint
+    under a module that does not import or a function still to write.
+    """
+
+    OTHER = ""  # the test's own check, or anything the student's code did
+    UNWRITTEN = "unwritten"  # a function still raises the stub's NotImplementedError
+    IMPORT = "import"  # the module could not be imported
+
+    @classmethod
+    def read(cls, value: str) -> Cause:
+        """The cause a record names; one the runner does not know is OTHER."""
+        try:
+            return cls(value)
+        except ValueError:
+            return cls.OTHER
+
+
 @dataclass(frozen=True)
 class Diagnostic:
     """A pitfall seen while the student's code ran: it explains, it never costs points."""
@@ -69,6 +89,9 @@ class TestResult:
     message: str = ""
     hint: str = ""
     duration: float = 0.0  # real seconds; never part of a verdict
+    # Neither is in the contract's JSON: they shape the terminal report.
+    cause: Cause = Cause.OTHER
+    fault: str = ""  # shared by the tests one fault made fail; "" when unknown
 
     __test__ = False  # not a pytest test class, despite the name
 

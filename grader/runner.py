@@ -29,7 +29,7 @@ from grader import protocol as p
 from grader.isolation.pool import ChildPool, PoolBroken, child_environment, fork_server_available
 from grader.isolation.sandbox import Executors, Mode, Sandbox, choose
 from grader.metadata import SUITES, Catalogue, ExerciseSpec, TestSpec, load_catalogue
-from grader.results import Diagnostic, ExerciseResult, Report, Status, TestResult
+from grader.results import Cause, Diagnostic, ExerciseResult, Report, Status, TestResult
 from grader.sealed import new_key, unseal
 
 # Real seconds one test may run. The solutions' slowest test takes a few
@@ -276,7 +276,14 @@ def grade_exercise(
             outcome = events.outcomes[spec.id]
             virtual += outcome.virtual
             results_list.append(
-                _result(spec, Status(outcome.status), outcome.message, outcome.duration)
+                _result(
+                    spec,
+                    Status(outcome.status),
+                    outcome.message,
+                    outcome.duration,
+                    Cause.read(outcome.cause),
+                    outcome.fault,
+                )
             )
         else:
             status, message = verdicts.get(
@@ -294,7 +301,14 @@ def grade_exercise(
     return result, {"real": time.perf_counter() - started_at, "virtual": virtual}
 
 
-def _result(spec: TestSpec, status: Status, message: str, duration: float = 0.0) -> TestResult:
+def _result(
+    spec: TestSpec,
+    status: Status,
+    message: str,
+    duration: float = 0.0,
+    cause: Cause = Cause.OTHER,
+    fault: str = "",
+) -> TestResult:
     return TestResult(
         id=spec.id,
         title=spec.title,
@@ -305,6 +319,8 @@ def _result(spec: TestSpec, status: Status, message: str, duration: float = 0.0)
         message=message,
         hint=spec.hint if status is not Status.PASSED else "",
         duration=duration,
+        cause=cause if status is not Status.PASSED else Cause.OTHER,
+        fault=fault if status is not Status.PASSED else "",
     )
 
 

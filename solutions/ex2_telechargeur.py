@@ -78,7 +78,7 @@ Outils pratiqués
 Lancer et vérifier
 ------------------
     python -m exercises.ex2_telechargeur          (exécution réelle)
-    python -m grader --only ex2_telechargeur      (correction automatique)
+    nox -s grade -- --only ex2_telechargeur       (correction automatique)
 """
 
 import asyncio

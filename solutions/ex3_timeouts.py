@@ -92,7 +92,7 @@ Outils pratiqués
 Lancer et vérifier
 ------------------
     python -m exercises.ex3_timeouts          (exécution réelle)
-    python -m grader --only ex3_timeouts      (correction automatique)
+    nox -s grade -- --only ex3_timeouts       (correction automatique)
 """
 
 import asyncio

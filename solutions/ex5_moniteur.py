@@ -126,7 +126,7 @@ Outils pratiqués
 Lancer et vérifier
 ------------------
     python -m exercises.ex5_moniteur [--timeout SECONDES]   (exécution réelle)
-    python -m grader --only ex5_moniteur                      (correction automatique)
+    nox -s grade -- --only ex5_moniteur                       (correction automatique)
 """
 
 import argparse

@@ -176,8 +176,8 @@ def test_exported_grader_reports_the_public_score(exported: Path) -> None:
     assert done.returncode == 0, done.stderr
     flat = " ".join(done.stdout.split())
     public_points = sum(float(t["points"]) for t in catalogue_tests(hidden=False))  # type: ignore[arg-type]
-    assert f"Note : 0/{public_points:g}" in flat
-    assert "la note finale comptera aussi les tests cachés" in flat
+    assert f"Tests publics : 0 points sur {public_points:g} ;" in flat
+    assert "la note finale, sur 20 par exercice, compte aussi les tests cachés" in flat
     assert str(exported) in done.stdout  # the exported engine graded, not the kit's
 
 

@@ -120,8 +120,10 @@ def test_terminal_public_only_notice(report: Report, public_report: Report) -> N
     public = terminal.render(public_report, color=False)
     full = terminal.render(report, color=False)
     assert "tests cachés" in " ".join(public.split())
-    assert "ne compte que les tests publics" in " ".join(public.split())
-    assert "ne compte que les tests publics" not in " ".join(full.split())
+    assert "Tests publics : 22 points sur 60 ; la note finale" in " ".join(public.split())
+    assert "Note : 22/60" not in public
+    assert "Tests publics :" not in full
+    assert "Note : 22/60" in full
 
 
 def test_terminal_colour_only_when_asked(report: Report) -> None:

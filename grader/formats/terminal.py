@@ -22,7 +22,7 @@ from rich.table import Table
 from rich.text import Text
 
 from grader.formats.words import DIAGNOSTIC_LABELS, STATUS_LABELS, points
-from grader.results import Diagnostic, ExerciseResult, Report, Status, TestResult
+from grader.results import Cause, Diagnostic, ExerciseResult, Report, Status, TestResult
 
 # Plain text (a pipe, a CI log, a golden file) gets a fixed width so the same
 # report always reads the same; a real terminal gets its own width.
@@ -108,16 +108,23 @@ def _report(report: Report) -> Iterator[RenderableType]:
     if report.exercises:
         yield _summary(report)
         yield _text()
+    start = _where_to_start(report)
+    if start is not None:
+        yield start
+        yield _text()
+    if report.public_only:
+        # The template's score is out of its public points only: said in
+        # words, so that 18/18 is not read as a full grade out of 20.
+        yield _assemble(
+            ("Tests publics : ", "bold"),
+            (f"{points(report.score)} points sur {points(report.max_score)}", "bold"),
+            " ; la note finale, sur 20 par exercice, compte aussi les tests cachés.",
+        )
+        return
     yield _assemble(
         ("Note : ", "bold"), (f"{points(report.score)}/{points(report.max_score)}", "bold")
     )
-    if report.public_only:
-        yield _text(
-            "Cette note ne compte que les tests publics ; "
-            "la note finale comptera aussi les tests cachés.",
-            style="yellow",
-        )
-    elif report.max_score > 0 and report.score == report.max_score:
+    if report.max_score > 0 and report.score == report.max_score:
         yield _text("Tous les tests sont réussis. Bravo !", style="green")
 
 
@@ -130,8 +137,62 @@ def _public_only_notice() -> RenderableType:
     )
 
 
+def _finished(exercise: ExerciseResult) -> bool:
+    return exercise.max_score > 0 and exercise.score == exercise.max_score
+
+
+def _not_started(exercise: ExerciseResult) -> bool:
+    """Every test failed on a function still to write: the stub as it was handed out."""
+    return (
+        not exercise.problem
+        and bool(exercise.tests)
+        and all(t.cause is Cause.UNWRITTEN for t in exercise.tests)
+    )
+
+
+def _where_to_start(report: Report) -> RenderableType | None:
+    """The first exercise not finished, how to run it, how to grade it alone."""
+    if len(report.exercises) < 2:
+        return None
+    exercise = next((e for e in report.exercises if not _finished(e)), None)
+    if exercise is None:
+        return None
+    module = f"{report.target}/{exercise.id}.py" if report.target else f"{exercise.id}.py"
+    verb = "commencer" if _not_started(exercise) else "continuer"
+    # `nox -s grade` grades exercises/ unless told another folder.
+    folder = "" if report.target.rstrip("/").endswith("exercises") else f" --target {report.target}"
+    # Each command on a line of its own, never wrapped, so that it can be copied.
+    return Group(
+        _assemble((f"Par où {verb} : ", "bold"), (exercise.id, "bold cyan")),
+        _command("lancer le programme :  ", f"python {module}"),
+        _command("corriger cet exercice :", f"nox -s grade -- --only {exercise.id}{folder}"),
+    )
+
+
+def _command(label: str, command: str) -> Padding:
+    line = _assemble(label, " ", (command, "bold"))
+    line.no_wrap = True
+    line.overflow = "ignore"
+    return _indented(line, 2)
+
+
 def _exercise(exercise: ExerciseResult) -> Iterator[RenderableType]:
     score = f"{points(exercise.score)}/{points(exercise.max_score)}"
+    if _not_started(exercise):
+        # Nine times « still to write » says nothing a single line does not.
+        yield Rule(
+            _assemble(
+                (exercise.id, "bold cyan"),
+                " — ",
+                (exercise.title, "bold"),
+                " : pas encore commencé : ",
+                (score, "bold"),
+            ),
+            align="left",
+            style="cyan",
+        )
+        yield _text()
+        return
     yield Rule(
         _assemble(
             (exercise.id, "bold cyan"), " — ", (exercise.title, "bold"), " : ", (score, "bold")
@@ -152,8 +213,10 @@ def _exercise(exercise: ExerciseResult) -> Iterator[RenderableType]:
     # repeat that one reason.
     if failures and not exercise.problem:
         yield _indented(_text("À revoir :", style="bold"), 2)
-        for test in failures:
-            yield _indented(_failure(test), 4)
+        for group in _by_cause(failures):
+            yield _indented(
+                _failure(group[0]) if len(group) == 1 else _shared_failure(group, exercise.tests), 4
+            )
             yield _text()
     if exercise.diagnostics:
         yield _indented(
@@ -206,15 +269,55 @@ def _test_title(test: TestResult) -> Text:
     return title
 
 
+def _by_cause(failures: list[TestResult]) -> list[list[TestResult]]:
+    """Failures from one fault (or with one message), together, in the order they first appear."""
+    groups: dict[str, list[TestResult]] = {}
+    for test in failures:
+        groups.setdefault(test.fault or "message " + test.message.strip(), []).append(test)
+    return list(groups.values())
+
+
+def _message(test: TestResult) -> Text:
+    return _text(test.message.strip() or "Pas de détail sur ce qui n'a pas marché.")
+
+
+def _hint(test: TestResult) -> RenderableType | None:
+    # Under a module that does not import or a function still to write, the
+    # course hint answers a question the student cannot ask yet.
+    if test.cause is not Cause.OTHER or not test.hint.strip():
+        return None
+    return _indented(_assemble(("Piste : ", "bold yellow"), test.hint.strip()), 2)
+
+
 def _failure(test: TestResult) -> RenderableType:
     style = STATUS_STYLES[test.status]
     heading = _assemble((f"{_mark(test)} ", style), _test_title(test))
     heading.append(f" ({STATUS_LABELS[test.status]})", style=style)
-    parts: list[RenderableType] = [heading]
-    message = test.message.strip() or "Pas de détail sur ce qui n'a pas marché."
-    parts.append(_indented(_text(message), 2))
-    if test.hint.strip():
-        parts.append(_indented(_assemble(("Piste : ", "bold yellow"), test.hint.strip()), 2))
+    parts: list[RenderableType] = [heading, _indented(_message(test), 2)]
+    hint = _hint(test)
+    if hint is not None:
+        parts.append(hint)
+    return Group(*parts)
+
+
+def _shared_failure(group: list[TestResult], tests: tuple[TestResult, ...]) -> RenderableType:
+    """One cause said once, with the tests it cost; the first test's hint, if any."""
+    first = group[0]
+    style = STATUS_STYLES[first.status]
+    lost = points(sum(t.max_score for t in group))
+    heading = _assemble(
+        ("✗ ", style), (f"{len(group)} tests pour une même cause ({lost} points)", "bold"), " :"
+    )
+    parts: list[RenderableType] = [heading, _indented(_message(first), 2)]
+    if len(group) == len(tests):
+        parts.append(_indented(_text("Tests concernés : tous ceux de cet exercice."), 2))
+    else:
+        parts.append(_indented(_text("Tests concernés :"), 2))
+        for test in group:
+            parts.append(_indented(_assemble("• ", _test_title(test)), 4))
+    hint = _hint(first)
+    if hint is not None:
+        parts.append(hint)
     return Group(*parts)
 
 

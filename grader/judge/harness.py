@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from grader import protocol as p
+from grader.judge.glosses import runtime_gloss, syntax_gloss
 from grader.judge.link import ExecutorLink
 from grader.judge.verdicts import (
     BusyLoopError,
@@ -38,6 +39,7 @@ from grader.judge.verdicts import (
     TimeBudgetError,
     Verdict,
 )
+from grader.results import Cause
 
 __all__ = [
     "Blocked",
@@ -58,6 +60,7 @@ __all__ = [
     "TimeBudgetError",
     "Verdict",
     "fmt_t",
+    "line_diff",
     "norm",
     "require",
     "run",
@@ -129,6 +132,31 @@ def blocking_note(ex: Execution, consequence: str = "") -> str:
 def norm(text: str) -> str:
     """White space folded: the contract's strings are exact give or take the spaces."""
     return " ".join(text.split())
+
+
+# How much of a printed line `line_diff` shows on each side of the first difference.
+_DIFF_BEFORE = 30
+_DIFF_AFTER = 40
+
+
+def line_diff(printed: str, expected: str) -> str:
+    """Two aligned lines, printed over expected, and a caret under the first difference.
+
+    An extra space before « s » is invisible in two long quoted strings; a
+    caret under it is not. Long lines are shown around the difference only.
+    """
+    at = next(
+        (i for i, (a, b) in enumerate(zip(printed, expected, strict=False)) if a != b),
+        min(len(printed), len(expected)),
+    )
+    start = max(0, at - _DIFF_BEFORE)
+
+    def window(text: str) -> str:
+        shown = text[start : at + _DIFF_AFTER]
+        return ("…" if start else "") + shown + ("…" if len(text) > at + _DIFF_AFTER else "")
+
+    caret = " " * (len("  affiché : « ") + (1 if start else 0) + at - start) + "^"
+    return f"\n  affiché : « {window(printed)} »\n  attendu : « {window(expected)} »\n{caret}"
 
 
 def show(value: Any, limit: int = 200) -> str:
@@ -396,10 +424,14 @@ def explain_error(call: str, error: p.ErrorInfo) -> StudentError:
             "secondes (int ou float). Une valeur lue par argparse reste une chaîne (str) sans "
             "« type=float » dans add_argument"
         )
+    elif gloss := runtime_gloss(error.message):
+        # The French first; Python's words under it, as they are, to search for.
+        text = f"{call} a levé {name}{at} : {gloss}\n(Python : « {name}: {error.message} »)"
     else:
         shown = f"{name} : {error.message}" if error.message else name
         text = f"{call} a levé {shown}{at}"
-    return StudentError(text, where, error)
+    cause = Cause.UNWRITTEN if error.kind == "not_implemented" else Cause.OTHER
+    return StudentError(text, where, error, cause)
 
 
 def _duration_refused(code: Any) -> tuple[str, str, str] | None:
@@ -415,17 +447,26 @@ def import_error(module: str, error: p.ErrorInfo) -> StudentError:
         where = f"{module}.py, ligne {error.where.line if error.where else '?'}"
         code = error.where.code if error.where else ""
         detail = f" : {code}" if code else ""
+        gloss = syntax_gloss(error.message)
+        said = f" ; {gloss}" if gloss else f" ({error.message})"
+        python = f"\n(Python : « {error.message} »)" if gloss else ""
         return StudentError(
-            f"erreur de syntaxe dans {where}{detail} ({error.message}) ; "
-            "le module ne peut pas être importé",
+            f"erreur de syntaxe dans {where}{detail}{said} ; le module ne peut pas être "
+            f"importé{python}",
             error.where,
             error,
+            Cause.IMPORT,
         )
     if error.kind == "verdict":
-        return StudentError(f"l'import de {module}.py ne se termine pas : {error.message}")
+        return StudentError(
+            f"l'import de {module}.py ne se termine pas : {error.message}", cause=Cause.IMPORT
+        )
     if error.kind == "unloadable":
-        return StudentError(f"le fichier {module}.py ne peut pas être chargé")
+        return StudentError(f"le fichier {module}.py ne peut pas être chargé", cause=Cause.IMPORT)
     explained = explain_error(f"l'import de {module}.py", error)
     return StudentError(
-        explained.message + " ; le module ne peut pas être importé", error.where, error
+        explained.message + " ; le module ne peut pas être importé",
+        error.where,
+        error,
+        Cause.IMPORT,
     )

@@ -31,7 +31,7 @@ from grader.judge.verdicts import (
     StudentError,
     Verdict,
 )
-from grader.results import Diagnostic, Status, clean_text
+from grader.results import Cause, Diagnostic, Status, clean_text
 from grader.sealed import seal
 
 # How much of a message, and of the student's explanation, a result keeps.
@@ -212,6 +212,43 @@ def _unwrapped(exc: BaseException) -> BaseException:
     return exc.verdict if isinstance(exc, SetupStopped) else exc
 
 
+def failure_cause(excinfo: pytest.ExceptionInfo[BaseException]) -> Cause:
+    """Why the test failed, when the cause makes its hint beside the point."""
+    exc = _unwrapped(excinfo.value)
+    return exc.cause if isinstance(exc, StudentError) else Cause.OTHER
+
+
+def _at(where: p.Where | None) -> str:
+    return f"{where.file}:{where.line}" if where is not None else "?"
+
+
+def failure_fault(excinfo: pytest.ExceptionInfo[BaseException]) -> str:
+    """A key shared by the tests one fault of the student's made fail, whatever they called.
+
+    Messages differ from test to test (the call, the task names); the place
+    of the fault does not. "" when the failure is the test's own check.
+    """
+    exc = _unwrapped(excinfo.value)
+    if isinstance(exc, AssertionError):
+        # A suite that catches a verdict to word it (`except DeadlockError`)
+        # fails with an assertion whose context is the verdict.
+        context = exc.__cause__ or exc.__context__
+        if not isinstance(context, StudentError | Verdict):
+            return ""
+        exc = context
+    if isinstance(exc, StudentError):
+        if exc.cause is Cause.IMPORT:
+            return "import"
+        if exc.error is not None:
+            return f"raised {exc.error.type} {_at(exc.error.where)}"
+        return ""
+    if isinstance(exc, DeadlockError):
+        return "deadlock " + " ".join(sorted({_at(s.where) for s in exc.stuck}))
+    if isinstance(exc, RealTimeout) and exc.where is not None:
+        return f"endless {_at(exc.where)}"
+    return ""
+
+
 def describe_failure(excinfo: pytest.ExceptionInfo[BaseException]) -> tuple[Status, str]:
     """The status and French message for what a test raised."""
     exc = _unwrapped(excinfo.value)
@@ -254,7 +291,15 @@ def pytest_runtest_makereport(
         if report.when == "teardown":
             status = Status.ERROR
         message = clean_text(message)[:MAX_MESSAGE]
-        outcome = p.TestOutcome(test, status.value, message, report.duration, state.link.virtual)
+        outcome = p.TestOutcome(
+            test,
+            status.value,
+            message,
+            report.duration,
+            state.link.virtual,
+            failure_cause(call.excinfo).value,
+            failure_fault(call.excinfo)[:300],
+        )
         where = getattr(_unwrapped(call.excinfo.value), "where", None)
         if status is Status.TIMEOUT and isinstance(where, p.Where):
             state.diagnose(

@@ -9,7 +9,7 @@ status it gives the test.
 from __future__ import annotations
 
 from grader import protocol as p
-from grader.results import Status
+from grader.results import Cause, Status
 from grader.wording import busy_loop_text, deadlock_text, time_budget_text
 
 
@@ -17,12 +17,17 @@ class StudentError(Exception):
     """The student's code raised, or could not be used: reported as status `error`."""
 
     def __init__(
-        self, message: str, where: p.Where | None = None, error: p.ErrorInfo | None = None
+        self,
+        message: str,
+        where: p.Where | None = None,
+        error: p.ErrorInfo | None = None,
+        cause: Cause = Cause.OTHER,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.where = where
         self.error = error
+        self.cause = cause
 
 
 class Verdict(BaseException):

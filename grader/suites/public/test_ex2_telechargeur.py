@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from grader.judge.harness import Execution, blocking_note, fmt_t, norm, require, run, show
+from grader.judge.harness import (
+    Execution,
+    blocking_note,
+    fmt_t,
+    line_diff,
+    norm,
+    require,
+    run,
+    show,
+)
 
 TOLERANCE = 0.005
 
@@ -66,8 +75,8 @@ def test_exemple_de_l_enonce(student: Any) -> None:
             f"est « {ligne} »"
         )
         assert obtenu[i] == ligne, (
-            f"{appel} : ligne {i + 1} affichée « {obtenu[i]} » ; attendu « {ligne} » "
-            "(les lignes attendues sont celles de l'exemple d'exécution de l'énoncé)"
+            f"{appel} : la ligne {i + 1} affichée n'est pas celle de l'exemple d'exécution de "
+            f"l'énoncé{line_diff(obtenu[i], ligne)}"
         )
     assert len(obtenu) == len(attendu), (
         f"{appel} a affiché {len(obtenu)} lignes ; attendu {len(attendu)} : la ligne en trop "

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from grader.judge.harness import blocking_note, fmt_t, norm, require, run, show
+from grader.judge.harness import blocking_note, fmt_t, line_diff, norm, require, run, show
 
 TOLERANCE = 0.005
 
@@ -79,7 +79,8 @@ def test_affichage_par_defaut(student: Any) -> None:
         ligne = next((ln for ln in lignes if norm(ln.text).startswith(f"Attention : {nom} ")), None)
         assert ligne is not None, f"main() n'a pas affiché la ligne « {texte} »"
         assert norm(ligne.text) == texte, (
-            f"main() a affiché « {ligne.text.strip()} » ; attendu « {texte} »"
+            f"main() : la ligne de {nom} n'est pas celle attendue"
+            + line_diff(norm(ligne.text), texte)
         )
         assert abs(ligne.t - TIMEOUT) < TOLERANCE, (
             f"main() a affiché « {texte} » à {fmt_t(ligne.t)} ; attendu à {fmt_t(TIMEOUT)}, au "

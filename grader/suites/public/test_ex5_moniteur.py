@@ -12,6 +12,7 @@ from grader.judge.harness import (
     StudentModule,
     blocking_note,
     fmt_t,
+    line_diff,
     norm,
     require,
     run,
@@ -60,8 +61,8 @@ def test_exemple_de_l_enonce(student: StudentModule) -> None:
         )
         texte = norm(obtenu[i].text)
         assert texte == ligne, (
-            f"{appel} : ligne {i + 1} affichée « {texte} » ; attendu « {ligne} » "
-            "(les lignes attendues sont celles de l'exemple d'exécution de l'énoncé)"
+            f"{appel} : la ligne {i + 1} affichée n'est pas celle de l'exemple d'exécution de "
+            f"l'énoncé{line_diff(texte, ligne)}"
         )
         assert abs(obtenu[i].t - t) < TOLERANCE, (
             f"{appel} : « {ligne} » affiché à {fmt_t(obtenu[i].t)} ; attendu à {fmt_t(t)}, "
