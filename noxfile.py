@@ -16,6 +16,7 @@ session, par exemple `nox -s grade -- --only ex2_telechargeur`.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from pathlib import Path
 
@@ -30,6 +31,18 @@ nox.options.reuse_venv = "yes"
 # on CI too, rather than failing the run or being downloaded.
 nox.options.error_on_missing_interpreters = False
 nox.options.download_python = "never"
+# uv makes the first installation several times faster where it is installed;
+# without it nox uses virtualenv, as it always did.
+nox.options.default_venv_backend = "uv|virtualenv"
+
+
+def _not_about_uv(record: logging.LogRecord) -> bool:
+    # nox says « uv binary not found » on every run without uv: nothing is
+    # wrong then, and a beginner should not read it as an error.
+    return "uv binary not found" not in record.getMessage()
+
+
+logging.getLogger("nox").addFilter(_not_about_uv)
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 # From requires-python up to the newest version the kit is known to work on.
