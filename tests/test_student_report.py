@@ -108,11 +108,17 @@ def test_public_only_score_is_said_in_words() -> None:
 )
 def test_line_diff_points_at_the_first_difference(printed: str, expected: str, column: int) -> None:
     _, shown, wanted, caret = line_diff(printed, expected).split("\n")
-    at = caret.index("^")
-    if len(shown) > 60:
-        assert shown.startswith("  affiché : « …")
-    assert shown[at] != wanted[at] or at >= min(len(shown), len(wanted)) - 2
-    assert len(caret) < 80
+    prefix = len("  affiché : « ")
+    assert shown[:prefix] == "  affiché : « " and wanted[:prefix] == "  attendu : « "
+    width = max(len(shown), len(wanted))
+    first = next(i for i in range(prefix, width) if shown.ljust(width)[i] != wanted.ljust(width)[i])
+    assert caret == " " * first + "^"
+    if column < 40:
+        # Short lines are shown whole: the caret is under the student's own column.
+        assert first == prefix + column
+    else:
+        # Long ones only around the difference, marked as cut.
+        assert shown.startswith("  affiché : « …") and len(shown) < 80
 
 
 @pytest.mark.parametrize(

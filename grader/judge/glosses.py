@@ -15,13 +15,15 @@ from collections.abc import Callable
 _Gloss = tuple[re.Pattern[str], Callable[[re.Match[str]], str]]
 
 
+# Where a None usually comes from in a beginner's program.
+_NONE_SOURCE = (
+    "le plus souvent une fonction sans « return », ou le résultat d'une fonction qui ne "
+    "renvoie rien"
+)
+
+
 def _none_hint(*types: str) -> str:
-    if "NoneType" in types:
-        return (
-            " ; l'une des valeurs vaut None : le plus souvent une fonction sans « return », "
-            "ou le résultat d'une fonction qui ne renvoie rien"
-        )
-    return ""
+    return f" ; l'une des valeurs vaut None : {_NONE_SOURCE}" if "NoneType" in types else ""
 
 
 _RUNTIME: tuple[_Gloss, ...] = (
@@ -92,10 +94,7 @@ _RUNTIME: tuple[_Gloss, ...] = (
     ),
     (
         re.compile(r"'NoneType' object is not (subscriptable|iterable)"),
-        lambda m: (
-            "la valeur utilisée vaut None : le plus souvent une fonction sans « return », "
-            "ou le résultat d'une fonction qui ne renvoie rien"
-        ),
+        lambda m: f"la valeur utilisée vaut None : {_NONE_SOURCE}",
     ),
     (
         re.compile(r"name '(\w+)' is not defined"),

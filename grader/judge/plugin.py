@@ -239,7 +239,8 @@ def failure_fault(excinfo: pytest.ExceptionInfo[BaseException]) -> str:
     if isinstance(exc, StudentError):
         if exc.cause is Cause.IMPORT:
             return "import"
-        if exc.error is not None:
+        # Without a line, two raises of one type may be two faults: kept apart.
+        if exc.error is not None and exc.error.where is not None:
             return f"raised {exc.error.type} {_at(exc.error.where)}"
         return ""
     if isinstance(exc, DeadlockError):
