@@ -76,9 +76,15 @@ def _install_once(session: nox.Session, *requirements: str) -> None:
     stamp.write_text(wanted)
 
 
+# Real seconds the grader gets to stop its judges after Ctrl-C. nox's own
+# default (0.3 s, then SIGTERM, then SIGKILL 0.2 s later) could kill it while
+# it ends the student's processes; it stops in a fraction of a second.
+_STOP_GRACE = 5.0
+
+
 def _grade(session: nox.Session, *args: str) -> None:
     _install_once(session, "-e", ".")
-    session.run("python", "-m", "grader", *args, *session.posargs)
+    session.run("python", "-m", "grader", *args, *session.posargs, interrupt_timeout=_STOP_GRACE)
 
 
 @nox.session

@@ -13,8 +13,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 from typing import Any, NoReturn, TextIO
@@ -171,7 +174,8 @@ def _jobs(text: str) -> int:
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
     environ = os.environ if environ is None else environ
     try:
-        return _main(build_parser().parse_args(argv), environ)
+        with _stop_on_signals():
+            return _main(build_parser().parse_args(argv), environ)
     except UsageError as exc:
         # One line, whatever the message held: scripts read stderr line by line.
         message = " ".join(str(exc).split())
@@ -186,6 +190,38 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
+
+
+# Said the moment Ctrl-C is pressed: the grade then takes a moment to unwind.
+STOPPING = "Arrêt en cours..."
+
+
+@contextmanager
+def _stop_on_signals() -> Iterator[None]:
+    """Ctrl-C or SIGTERM: say at once that the grade stops, then unwind it.
+
+    SIGTERM is what nox, CI runners and platforms send to stop a run; it is
+    handled as Ctrl-C, so that the judges and the student's processes are
+    ended rather than orphaned. Signals that come while the grade unwinds are
+    ignored: a second Ctrl-C must not cut the cleaning short.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set handlers (the kit's tests call main in threads)
+        return
+    stopping = (signal.SIGINT, signal.SIGTERM)
+
+    def stop(signum: int, frame: object) -> None:
+        for number in stopping:
+            signal.signal(number, signal.SIG_IGN)
+        print(STOPPING, file=sys.stderr, flush=True)
+        raise KeyboardInterrupt
+
+    previous = {number: signal.signal(number, stop) for number in stopping}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def _main(args: argparse.Namespace, environ: Mapping[str, str]) -> int:

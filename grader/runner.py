@@ -391,25 +391,33 @@ def grade(
     if fork_server_available():
         # This copy's own: everything its code starts is gone when it closes.
         executors = Executors(sandbox or choose(Mode.AUTO), target)
+    threads = ThreadPoolExecutor(max_workers=workers)
     try:
-        with ThreadPoolExecutor(max_workers=workers) as executor:
-            graded = list(
-                executor.map(
-                    lambda e: grade_exercise(
-                        target,
-                        e,
-                        time_limit=time_limit,
-                        public_only=public_only,
-                        suites=suites,
-                        pool=pool,
-                        executors=executors,
-                    ),
-                    chosen,
-                )
+        graded = list(
+            threads.map(
+                lambda e: grade_exercise(
+                    target,
+                    e,
+                    time_limit=time_limit,
+                    public_only=public_only,
+                    suites=suites,
+                    pool=pool,
+                    executors=executors,
+                ),
+                chosen,
             )
+        )
+    except BaseException:
+        # Ctrl-C (or SIGTERM, see `grader.cli`): the judges are killed now,
+        # so the threads waiting on them end within moments rather than
+        # when their tests would have.
+        if pool is not None:
+            pool.stop()
+        raise
     finally:
         if executors is not None:
             executors.close()
+        threads.shutdown(wait=True, cancel_futures=True)
     return Report(
         exercises=tuple(result for result, _ in graded),
         public_only=public_only,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
@@ -398,10 +399,13 @@ def test_submissions_without_batch_module(
 # ---------------------------------------------------------------- the real command
 
 
-def python_m_grader(*args: str) -> subprocess.CompletedProcess[str]:
+def python_m_grader(
+    *args: str, env: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "grader", *args],
         cwd=ROOT,
+        env=env,
         capture_output=True,
         text=True,
         encoding="utf-8",
@@ -432,3 +436,17 @@ def test_real_grade_of_the_stubs_is_zero() -> None:
     assert [e["id"] for e in report["exercises"]] == list(EXERCISE_IDS)
     statuses = {t["status"] for e in report["exercises"] for t in e["tests"]}
     assert statuses <= {"passed", "failed", "error", "timeout"}
+
+
+def test_real_grade_under_a_long_tmpdir(tmp_path: Path) -> None:
+    # A Unix socket's path holds 107 bytes at most: the executor server's
+    # must still find room when TMPDIR is long (pytest's, some CI runners').
+    long = tmp_path / ("d" * 60) / ("e" * 40)
+    long.mkdir(parents=True)
+    env = {**os.environ, "TMPDIR": str(long)}
+    done = python_m_grader(
+        "--target", "solutions", "--only", "ex1_sync_vs_async", "--format", "json", env=env
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["score"] == 20
+    assert list(long.iterdir()) == []

@@ -25,6 +25,10 @@ class PoolBroken(Exception):
     """The fork server is gone; the caller falls back to a plain subprocess."""
 
 
+class PoolStopped(Exception):
+    """The run is being stopped (Ctrl-C): no judge runs any more, none is run again."""
+
+
 @dataclass
 class _Request:
     pid: int | None = None
@@ -58,6 +62,11 @@ class _Server:
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             env=child_environment(),
+            # Ctrl-C in a terminal signals its whole process group: the server
+            # must not die of it on its own, or its judges would be orphaned and
+            # run again. The grader stops it (`ChildPool.stop`); if the grader
+            # dies, the end of the server's input ends it and its judges.
+            start_new_session=True,
         )
         self.requests: dict[int, _Request] = {}
         self.dead = False  # set by the reader, under `lock`, once the server is gone
@@ -103,6 +112,12 @@ class _Server:
         end_server(self.process)
         self.reader.join(timeout=5)
 
+    def kill_judges(self) -> None:
+        with self.lock:
+            pids = [r.pid for r in self.requests.values() if r.pid is not None]
+        for pid in pids:
+            _kill_group(pid)
+
 
 class ChildPool:
     """Forks judges from a warm server, restarted if student code kills it."""
@@ -112,6 +127,7 @@ class ChildPool:
         self._next_id = 0
         self._server = _Server()
         self._retired: list[_Server] = []
+        self._stopped = threading.Event()
 
     def _live_server(self) -> _Server:
         with self._lock:
@@ -126,6 +142,8 @@ class ChildPool:
         Raises PoolBroken when the server died before the child's end was
         known: the caller runs the tests again rather than judge them.
         """
+        if self._stopped.is_set():
+            raise PoolStopped
         server = self._live_server()
         server.ready.wait(60)
         with self._lock:
@@ -155,6 +173,8 @@ class ChildPool:
                     raise PoolBroken
                 if not request.broken:
                     return None
+            if self._stopped.is_set():
+                raise PoolStopped
             if request.broken:
                 _kill_group(request.pid)  # an orphan of the dead server
                 raise PoolBroken
@@ -168,6 +188,19 @@ class ChildPool:
             servers = [self._server, *self._retired]
         for server in servers:
             server.close()
+
+    def stop(self) -> None:
+        """Kill every judge now and run no other: the run is being stopped (Ctrl-C).
+
+        The threads waiting in `run` get `PoolStopped` within moments, so the
+        grade unwinds at once instead of waiting for its tests to end.
+        """
+        self._stopped.set()
+        with self._lock:
+            servers = [self._server, *self._retired]
+        for server in servers:
+            server.kill_judges()
+        self.close()
 
     def __enter__(self) -> ChildPool:
         return self

@@ -68,6 +68,8 @@ RUNTIME_PACKAGES = ("freezegun", "dateutil", "six")
 RUNTIME_ROOT = "/grader-runtime"
 # The sandbox's /tmp: working folders only, nothing large.
 TMP_SIZE = 64 * 1024 * 1024
+_SOCKET_NAME = "executors.sock"
+_SOCKET_PATH_MAX = 100
 # Real seconds a server gets to start and import its code.
 _START_TIMEOUT = 30.0
 # What one copy may have at once, where a cgroup can hold it:
@@ -304,14 +306,27 @@ def _remove_cgroup(group: Path) -> None:
         pass
 
 
+def _server_folder() -> Path:
+    """A private folder for the server's socket, in TMPDIR when the socket's path fits.
+
+    A Unix socket's path holds at most 107 bytes (103 on macOS): under a long
+    TMPDIR (pytest's, some CI runners') the server could not listen at all.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="grader-executors-"))
+    if len(os.fsencode(folder / _SOCKET_NAME)) <= _SOCKET_PATH_MAX:
+        return folder
+    folder.rmdir()
+    return Path(tempfile.mkdtemp(prefix="grader-executors-", dir="/tmp"))
+
+
 class ExecutorServer:
     """One copy's `grader.executor.forkserver`, sandboxed when the run's sandbox is active."""
 
     def __init__(self, sandbox: Sandbox, target: Path) -> None:
         self.sandbox = sandbox
         self.target = target
-        self.folder = Path(tempfile.mkdtemp(prefix="grader-executors-"))
-        self.socket = str(self.folder / "executors.sock")
+        self.folder = _server_folder()
+        self.socket = str(self.folder / _SOCKET_NAME)
         self._cgroups: list[Path] = []
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:

@@ -20,7 +20,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -217,10 +217,14 @@ def _progress(total: int, stream: TextIO, enabled: bool | None) -> Iterator[_Rep
         yield _Lines()
 
 
-def _engine(stack: ExitStack, out: TextIO, sandbox: Sandbox | None) -> GradeFunction:
-    """The real engine, with one fork server of judges shared by the whole class.
+def _engine(
+    stack: ExitStack, out: TextIO, sandbox: Sandbox | None
+) -> tuple[GradeFunction, Callable[[], None]]:
+    """The real engine, with one fork server of judges shared by the whole class, and its stop.
 
     Each copy still gets executors, and a sandbox, of its own (`runner.grade`).
+    The stop kills every judge at once (Ctrl-C): the copies being graded then
+    unwind in moments instead of finishing their tests.
     """
     from grader import runner
     from grader.isolation.pool import ChildPool, fork_server_available
@@ -236,10 +240,15 @@ def _engine(stack: ExitStack, out: TextIO, sandbox: Sandbox | None) -> GradeFunc
             file=out,
         )
     if not fork_server_available():
-        return partial(runner.grade, sandbox=sandbox)
+        return partial(runner.grade, sandbox=sandbox), _nothing
     # The heavy imports (pytest, hypothesis) are paid once for the class,
     # not once per submission.
-    return partial(runner.grade, pool=stack.enter_context(ChildPool()), sandbox=sandbox)
+    pool = stack.enter_context(ChildPool())
+    return partial(runner.grade, pool=pool, sandbox=sandbox), pool.stop
+
+
+def _nothing() -> None:
+    pass
 
 
 def grade_class(
@@ -283,7 +292,7 @@ def grade_class(
     rows: dict[str, Row] = {}
 
     with ExitStack() as stack:
-        engine = grade if grade is not None else _engine(stack, out, sandbox)
+        engine, stop = (grade, _nothing) if grade is not None else _engine(stack, out, sandbox)
 
         def grade_one(folder: Path) -> Row:
             return grade_submission(
@@ -301,6 +310,9 @@ def grade_class(
                 # Rewritten after each copy: if the run is stopped (Ctrl-C, a
                 # copy that kills the grader), the grades so far are kept.
                 write_csv([rows[f.name] for f in folders if f.name in rows], exercise_ids, csv_path)
+        except BaseException:
+            stop()
+            raise
         finally:
             # On Ctrl-C, submissions not yet started are dropped at once.
             executor.shutdown(wait=True, cancel_futures=True)
