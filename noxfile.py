@@ -2,6 +2,7 @@
 
     nox -s grade        corrige vos exercices (dossier exercises/)
     nox -s check        les tests publics seulement
+    nox -s watch        corrige chaque exercice dès qu'il est enregistré (pas lancée par défaut)
     nox -s solutions    vérifie que les solutions de référence ont 100/100
     nox -s tests        les tests du kit lui-même, sur chaque Python pris en charge
     nox -s lint         ruff et mypy
@@ -15,34 +16,22 @@ session, par exemple `nox -s grade -- --only ex2_telechargeur`.
 
 from __future__ import annotations
 
-import hashlib
-import logging
 import re
+import sys
 from pathlib import Path
 
 import nox
 
-nox.needs_version = ">=2024.4.15"
+# The helpers this noxfile shares with the students' (template/noxfile.py).
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from grader.tools import nox_support
 
-# Reinstalling into an existing environment takes seconds; creating one from
-# scratch on every run would take much longer for no benefit.
-nox.options.reuse_venv = "yes"
+nox.needs_version = ">=2024.4.15"
+nox_support.configure()
 # Each supported Python the machine has is tested; one it lacks is skipped,
 # on CI too, rather than failing the run or being downloaded.
 nox.options.error_on_missing_interpreters = False
 nox.options.download_python = "never"
-# uv makes the first installation several times faster where it is installed;
-# without it nox uses virtualenv, as it always did.
-nox.options.default_venv_backend = "uv|virtualenv"
-
-
-def _not_about_uv(record: logging.LogRecord) -> bool:
-    # nox says « uv binary not found » on every run without uv: nothing is
-    # wrong then, and a beginner should not read it as an error.
-    return "uv binary not found" not in record.getMessage()
-
-
-logging.getLogger("nox").addFilter(_not_about_uv)
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 # From requires-python up to the newest version the kit is known to work on.
@@ -55,36 +44,8 @@ def _dev_requirements(*names: str) -> list[str]:
     return [req for req in dev if re.split(r"[\s<>=!~;\[]", req, maxsplit=1)[0] in names]
 
 
-def _install_once(session: nox.Session, *requirements: str) -> None:
-    """pip install into the session's environment only when pyproject.toml has changed.
-
-    The kit is installed in editable mode, so an edit of the code needs no
-    reinstall; a run when nothing changed costs the grade alone. The stamp
-    lives in the environment, and goes with it when nox recreates it.
-    """
-    wanted = hashlib.sha256(
-        Path("pyproject.toml").read_bytes() + "\0".join(requirements).encode()
-    ).hexdigest()
-    stamp = Path(session.virtualenv.location) / ".kit-installed"
-    if stamp.is_file() and stamp.read_text() == wanted:
-        return
-    session.log(
-        "Préparation de l'environnement : installation du correcteur et de ses dépendances "
-        "(une minute environ ; une seule fois, les lancements suivants n'installent rien)."
-    )
-    session.install(*requirements)
-    stamp.write_text(wanted)
-
-
-# Real seconds the grader gets to stop its judges after Ctrl-C. nox's own
-# default (0.3 s, then SIGTERM, then SIGKILL 0.2 s later) could kill it while
-# it ends the student's processes; it stops in a fraction of a second.
-_STOP_GRACE = 5.0
-
-
 def _grade(session: nox.Session, *args: str) -> None:
-    _install_once(session, "-e", ".")
-    session.run("python", "-m", "grader", *args, *session.posargs, interrupt_timeout=_STOP_GRACE)
+    nox_support.run_grader(session, "grader", *args)
 
 
 @nox.session
@@ -105,6 +66,12 @@ def check(session: nox.Session) -> None:
 def solutions(session: nox.Session) -> None:
     """Corrige les solutions de référence : échoue si elles n'ont pas 100/100."""
     _grade(session, "--target", "solutions", "--min-score", "100")
+
+
+@nox.session(default=False)
+def watch(session: nox.Session) -> None:
+    """Corrige chaque exercice de exercises/ dès que vous l'enregistrez (Ctrl-C pour arrêter)."""
+    nox_support.watch(session)
 
 
 @nox.session(python=PYTHONS)
@@ -132,15 +99,13 @@ def lint(session: nox.Session) -> None:
 @nox.session(default=False)
 def bench(session: nox.Session) -> None:
     """Mesure le temps réel, le temps virtuel et la mémoire d'une correction des solutions."""
-    _install_once(session, "-e", ".")
-    session.run("python", "-m", "grader.tools.bench", *session.posargs)
+    nox_support.run_grader(session, "grader.tools.bench")
 
 
 @nox.session(default=False)
 def export(session: nox.Session) -> None:
     """Construit le dépôt modèle des élèves (sans les solutions ni les tests cachés)."""
-    _install_once(session, "-e", ".")
-    session.run("python", "-m", "grader.tools.export", *session.posargs)
+    nox_support.run_grader(session, "grader.tools.export")
 
 
 @nox.session(default=False)

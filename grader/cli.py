@@ -43,7 +43,7 @@ class UsageError(Exception):
     """A mistake in how the grader was called: one line on stderr, exit status 2."""
 
 
-class _Parser(argparse.ArgumentParser):
+class Parser(argparse.ArgumentParser):
     # argparse prints its whole usage block and exits by itself; the contract
     # asks for a single line, so its complaints become ordinary usage errors.
     def error(self, message: str) -> NoReturn:
@@ -79,7 +79,7 @@ def _translate_argparse(message: str) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = Parser(
         prog=PROG,
         description="Corrige les exercices asyncio du dossier donné et affiche la note.",
         add_help=False,
@@ -174,7 +174,7 @@ def _jobs(text: str) -> int:
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
     environ = os.environ if environ is None else environ
     try:
-        with _stop_on_signals():
+        with stop_on_signals():
             return _main(build_parser().parse_args(argv), environ)
     except UsageError as exc:
         # One line, whatever the message held: scripts read stderr line by line.
@@ -197,7 +197,7 @@ STOPPING = "Arrêt en cours..."
 
 
 @contextmanager
-def _stop_on_signals() -> Iterator[None]:
+def stop_on_signals() -> Iterator[None]:
     """Ctrl-C or SIGTERM: say at once that the grade stops, then unwind it.
 
     SIGTERM is what nox, CI runners and platforms send to stop a run; it is
@@ -231,12 +231,12 @@ def _main(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
         return _grade_class(args, only)
 
     target = Path(args.target if args.target is not None else "exercises")
-    _check_target(target, catalogue)
+    check_target(target, catalogue)
     for option in (args.output, args.timing):
         if option is not None:
             _check_writable(Path(option))
     fmt = _load_format(args.format or formats.DEFAULT)
-    color = _use_color(args, environ, sys.stdout)
+    color = use_color(args, environ, sys.stdout)
     sandbox = _sandbox(args)
     if not sandbox.active and sandbox.mode is Mode.AUTO and args.format in _INSTRUCTOR_FORMATS:
         print(f"{PROG} : {sandbox.notice()}", file=sys.stderr)
@@ -247,7 +247,7 @@ def _main(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     if args.output is not None:
         _write_file(Path(args.output), text)
     else:
-        _write_stdout(text)
+        write_stdout(text)
     publish = getattr(fmt, "publish", None)
     if callable(publish):
         publish(report, environ)
@@ -280,7 +280,7 @@ def _parse_only(raw: str | None, catalogue: Catalogue) -> list[str] | None:
     return list(dict.fromkeys(names))
 
 
-def _check_target(target: Path, catalogue: Catalogue) -> None:
+def check_target(target: Path, catalogue: Catalogue) -> None:
     if not target.exists():
         raise UsageError(f"le dossier « {target} » n'existe pas")
     if not target.is_dir():
@@ -308,7 +308,7 @@ def _load_format(name: str) -> ModuleType:
         raise UsageError(str(exc)) from exc
 
 
-def _use_color(args: argparse.Namespace, environ: Mapping[str, str], stream: TextIO) -> bool:
+def use_color(args: argparse.Namespace, environ: Mapping[str, str], stream: TextIO) -> bool:
     if args.no_color or args.output is not None:
         return False
     # NO_COLOR's convention (no-color.org): set and not empty means no colour.
@@ -372,7 +372,7 @@ def _write_file(path: Path, text: str) -> None:
         raise UsageError(f"impossible d'écrire « {path} » : {exc.strerror or exc}") from exc
 
 
-def _write_stdout(text: str) -> None:
+def write_stdout(text: str) -> None:
     stream = sys.stdout
     buffer = getattr(stream, "buffer", None)
     if buffer is not None and not stream.isatty():

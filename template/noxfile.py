@@ -2,6 +2,7 @@
 
     nox -s grade                              corrige tous les exercices
     nox -s grade -- --only ex2_telechargeur   un seul exercice
+    nox -s watch                              corrige chaque exercice dès qu'il est enregistré
 
 La note affichée ne compte que les tests publics de ce dépôt ; la note finale
 compte aussi des tests cachés.
@@ -9,17 +10,29 @@ compte aussi des tests cachés.
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import nox
+
+# Les réglages partagés avec le dépôt de l'enseignant (grader/tools/nox_support.py).
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from grader.tools import nox_support
 
 nox.needs_version = ">=2024.4.15"
 nox.options.sessions = ["grade"]
 # L'environnement est préparé une fois, puis réutilisé : les corrections
-# suivantes démarrent tout de suite.
-nox.options.reuse_venv = "yes"
+# suivantes démarrent tout de suite, sans rien installer.
+nox_support.configure()
 
 
 @nox.session
 def grade(session: nox.Session) -> None:
     """Corrige les exercices du dossier exercises/ avec les tests publics et affiche la note."""
-    session.install("-e", ".")
-    session.run("python", "-m", "grader", "--target", "exercises", *session.posargs)
+    nox_support.run_grader(session, "grader", "--target", "exercises")
+
+
+@nox.session(default=False)
+def watch(session: nox.Session) -> None:
+    """Corrige chaque exercice de exercises/ dès que vous l'enregistrez (Ctrl-C pour arrêter)."""
+    nox_support.watch(session)

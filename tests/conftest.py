@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -197,3 +201,37 @@ def _live_descendants(root: int) -> list[int]:
         found.extend(children)
         frontier.extend(children)
     return sorted(found)
+
+
+@pytest.fixture
+def short_tmp() -> Iterator[Path]:
+    """A TMPDIR for a real grader: short, so that every folder the grader makes is in it.
+
+    Under a long TMPDIR (pytest's own) the executor server's socket would go
+    to /tmp instead (`grader.isolation.sandbox`), out of the test's sight.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="kit-", dir="/tmp"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _processes_in(folder: Path) -> list[str]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cwd = Path(os.readlink(entry / "cwd"))
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue  # ended meanwhile, or not ours to read
+        if cwd == folder or folder in cwd.parents:
+            found.append(f"{entry.name}: {command}")
+    return found
+
+
+@pytest.fixture
+def processes_in() -> Callable[[Path], list[str]]:
+    """The processes working in a folder or below: a grader's judges and executor servers
+    work in its TMPDIR, so none may be left there once it has ended."""
+    return _processes_in

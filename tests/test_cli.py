@@ -247,7 +247,7 @@ def test_colour_decision(
     argv: list[str], environ: dict[str, str], tty: bool, expected: bool
 ) -> None:
     args = cli.build_parser().parse_args(argv)
-    assert cli._use_color(args, environ, Stream(tty)) is expected
+    assert cli.use_color(args, environ, Stream(tty)) is expected
 
 
 # ---------------------------------------------------------------- usage errors

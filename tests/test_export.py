@@ -197,10 +197,21 @@ def test_exported_grader_gives_full_public_marks_to_the_solutions(
     assert not any(t["hidden"] for e in report["exercises"] for t in e["tests"])
 
 
-def test_template_noxfile_runs_the_public_grade() -> None:
-    text = (ROOT / "template" / "noxfile.py").read_text(encoding="utf-8")
-    assert '"python", "-m", "grader", "--target", "exercises"' in text
-    assert "tests cachés" in text
+def test_the_students_noxfile_has_grade_by_default_and_watch(exported: Path) -> None:
+    # nox loads it as a student's machine would: from the repository's root,
+    # with its helpers imported from the exported grader.
+    listed = subprocess.run(
+        [sys.executable, "-m", "nox", "-l"],
+        cwd=exported,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        check=False,
+    )
+    assert listed.returncode == 0, listed.stderr
+    sessions = [line.split()[:2] for line in listed.stdout.splitlines() if line[:2] in ("* ", "- ")]
+    assert sessions == [["*", "grade"], ["-", "watch"]]
 
 
 # ---------------------------------------------------------------- the export's own guards

@@ -10,13 +10,11 @@ figure of `nox -s bench`, not of these tests.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -28,18 +26,6 @@ ROOT = Path(__file__).resolve().parent.parent
 BACKSTOP = 120.0
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
-
-
-@pytest.fixture
-def tmp() -> Iterator[Path]:
-    """The grader's TMPDIR: short, so that every folder the grader makes is in it.
-
-    Under a long TMPDIR (pytest's own) the executor server's socket would go
-    to /tmp instead, out of this test's sight.
-    """
-    folder = Path(tempfile.mkdtemp(prefix="kit-", dir="/tmp"))
-    yield folder
-    shutil.rmtree(folder, ignore_errors=True)
 
 
 def endless_copy(folder: Path) -> Path:
@@ -62,22 +48,6 @@ def a_test_started(tmp: Path) -> bool:
     return any(f.stat().st_size > 0 for f in tmp.glob("grader-*/results-*.jsonl"))
 
 
-def processes_in(folder: Path) -> list[str]:
-    """The processes working in `folder` or below (judges and executor servers work there)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            cwd = Path(os.readlink(entry / "cwd"))
-            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except OSError:
-            continue  # ended meanwhile, or not ours to read
-        if cwd == folder or folder in cwd.parents:
-            found.append(f"{entry.name}: {command}")
-    return found
-
-
 def start(args: list[str], tmp: Path) -> subprocess.Popen[str]:
     env = {**os.environ, "TMPDIR": str(tmp), "NO_COLOR": "1"}
     return subprocess.Popen(
@@ -92,7 +62,12 @@ def start(args: list[str], tmp: Path) -> subprocess.Popen[str]:
     )
 
 
-def stop_and_check(process: subprocess.Popen[str], tmp: Path, send: Callable[[], None]) -> str:
+def stop_and_check(
+    process: subprocess.Popen[str],
+    tmp: Path,
+    send: Callable[[], None],
+    processes_in: Callable[[Path], list[str]],
+) -> str:
     send()
     _, err = process.communicate(timeout=BACKSTOP)
     assert process.returncode == 130, err
@@ -104,19 +79,25 @@ def stop_and_check(process: subprocess.Popen[str], tmp: Path, send: Callable[[],
 
 
 @pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
-def test_a_grade_stops_at_once_and_cleanly(tmp: Path, how: str) -> None:
+def test_a_grade_stops_at_once_and_cleanly(
+    short_tmp: Path, how: str, processes_in: Callable[[Path], list[str]]
+) -> None:
+    tmp = short_tmp
     target = endless_copy(tmp / "copy")
     process = start(["--target", str(target), "--only", "ex1_sync_vs_async"], tmp)
     wait_for(lambda: a_test_started(tmp), process)
     # Ctrl-C reaches the terminal's whole process group; SIGTERM (nox, CI
     # runners, platforms) only the grader.
     if how == "ctrl-c":
-        stop_and_check(process, tmp, lambda: os.killpg(process.pid, signal.SIGINT))
+        stop_and_check(process, tmp, lambda: os.killpg(process.pid, signal.SIGINT), processes_in)
     else:
-        stop_and_check(process, tmp, lambda: process.send_signal(signal.SIGTERM))
+        stop_and_check(process, tmp, lambda: process.send_signal(signal.SIGTERM), processes_in)
 
 
-def test_a_class_stops_at_once_and_keeps_nothing_running(tmp: Path, tmp_path: Path) -> None:
+def test_a_class_stops_at_once_and_keeps_nothing_running(
+    short_tmp: Path, tmp_path: Path, processes_in: Callable[[Path], list[str]]
+) -> None:
+    tmp = short_tmp
     klass = tmp / "copy"
     klass.mkdir()
     for name in ("alice", "bob"):
@@ -127,6 +108,6 @@ def test_a_class_stops_at_once_and_keeps_nothing_running(tmp: Path, tmp_path: Pa
         ["--submissions", str(klass), "--csv", str(csv_path), "--only", "ex1_sync_vs_async"], tmp
     )
     wait_for(lambda: a_test_started(tmp), process)
-    stop_and_check(process, tmp, lambda: os.killpg(process.pid, signal.SIGINT))
+    stop_and_check(process, tmp, lambda: os.killpg(process.pid, signal.SIGINT), processes_in)
     # No copy was graded to the end: none has a grade.
     assert not csv_path.exists()

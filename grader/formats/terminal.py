@@ -121,11 +121,14 @@ def _report(report: Report) -> Iterator[RenderableType]:
             " ; la note finale, sur 20 par exercice, compte aussi les tests cachés.",
         )
         return
+    # The score line is the report's last, full marks or not: `nox -s watch`
+    # and a scrolled terminal show it at the bottom.
+    full = report.max_score > 0 and report.score == report.max_score
     yield _assemble(
-        ("Note : ", "bold"), (f"{points(report.score)}/{points(report.max_score)}", "bold")
+        ("Note : ", "bold"),
+        (f"{points(report.score)}/{points(report.max_score)}", "bold"),
+        (" — tous les tests sont réussis. Bravo !" if full else "", "green"),
     )
-    if report.max_score > 0 and report.score == report.max_score:
-        yield _text("Tous les tests sont réussis. Bravo !", style="green")
 
 
 def _public_only_notice() -> RenderableType:

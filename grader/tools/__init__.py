@@ -2,5 +2,7 @@
 
 - `batch`: a whole class into one CSV (`python -m grader --submissions`);
 - `export`: the students' repository (`nox -s export`);
-- `bench`: the grader's speed (`nox -s bench`).
+- `bench`: the grader's speed (`nox -s bench`);
+- `watch`: grade each exercise as it is saved (`nox -s watch`);
+- `nox_support`: what the kit's noxfile and the students' share.
 """
