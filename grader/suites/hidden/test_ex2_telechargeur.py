@@ -25,6 +25,7 @@ from grader.judge.harness import (
     StudentModule,
     blocking_note,
     fmt_t,
+    line_diff,
     norm,
     require,
     run,
@@ -186,8 +187,9 @@ def test_affiche_a_l_achevement(student: Any, durees: dict[str, float]) -> None:
         assert ligne is not None, _manquant(appel, nom)
         texte = f"{nom} terminé ({durees[nom]:.1f}s)"
         assert norm(ligne.text) == texte, (
-            f"{appel} a affiché « {ligne.text.strip()} » ; attendu « {texte} », la durée reçue "
+            f"{appel} : la ligne de {nom} n'est pas celle attendue, avec la durée reçue "
             f"({durees[nom]!r}) écrite avec un chiffre après la virgule"
+            f"{line_diff(norm(ligne.text), texte)}"
         )
         if ligne.t < durees[nom]:
             ecart = _TROP_TOT
@@ -362,8 +364,9 @@ def test_tirage_par_defaut(
         lignes[nom] = ligne.text.strip()
     for nom in fichiers:
         assert abs(affiche[nom] - attendu[nom]) < 0.05 + TOLERANCE, (
-            f"{appel} a affiché « {lignes[nom]} » ; attendu « {nom} terminé "
-            f"({attendu[nom]:.1f}s) ». Le correcteur fixe la graine de random au début du "
-            "test : un appel de random.uniform(1, 5) par nom de FICHIERS, dans l'ordre de la "
-            f"liste, donne ici : {tirage}{_note_tirage(ex, attendu, affiche, fichiers)}"
+            f"{appel} : la durée de {nom} n'est pas celle du tirage. Le correcteur fixe la "
+            "graine de random au début du test : un appel de random.uniform(1, 5) par nom de "
+            f"FICHIERS, dans l'ordre de la liste, donne ici : {tirage}"
+            f"{_note_tirage(ex, attendu, affiche, fichiers)}"
+            f"{line_diff(lignes[nom], f'{nom} terminé ({attendu[nom]:.1f}s)')}"
         )

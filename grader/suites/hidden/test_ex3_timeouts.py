@@ -22,6 +22,7 @@ from grader.judge.harness import (
     StudentError,
     blocking_note,
     fmt_t,
+    line_diff,
     norm,
     require,
     run,
@@ -266,8 +267,9 @@ def test_avertissement_au_timeout(student: Any, cas: Cas) -> None:
             f"expire, à {fmt_t(timeout)} ({nom} {_decrit(delai)})"
         )
         assert norm(ligne.text) == texte, (
-            f"{appel} a affiché « {ligne.text.strip()} » ; attendu « {texte} », avec le "
-            "timeout reçu en argument, écrit avec un chiffre après la virgule"
+            f"{appel} : la ligne de {nom} n'est pas celle attendue, avec le timeout reçu en "
+            "argument écrit avec un chiffre après la virgule"
+            f"{line_diff(norm(ligne.text), texte)}"
         )
         assert abs(ligne.t - timeout) < TOLERANCE, (
             f"{appel} a affiché « {texte} » à {fmt_t(ligne.t)} ; attendu à {fmt_t(timeout)}, "
@@ -390,8 +392,9 @@ def test_resume_quelconque(student: Any, cas: Cas) -> None:
         f"{appel} a affiché {len(resumes)} lignes « Résumé … » ; attendu une seule, à la fin"
     )
     assert norm(resumes[0].text) == attendu, (
-        f"{appel} a affiché « {resumes[0].text.strip()} » ; attendu « {attendu} » : les "
-        "nombres de serveurs, puis leurs noms séparés par « , » dans l'ordre du dictionnaire"
+        f"{appel} : le résumé n'est pas celui attendu, avec les nombres de serveurs, puis "
+        "leurs noms séparés par « , » dans l'ordre du dictionnaire"
+        f"{line_diff(norm(resumes[0].text), attendu)}"
     )
     textes = [norm(t) for t in ex.texts]
     position = textes.index(attendu)

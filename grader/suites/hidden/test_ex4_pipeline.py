@@ -21,7 +21,17 @@ from typing import TYPE_CHECKING, Any
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from grader.judge.harness import Execution, Fake, Queue, blocking_note, fmt_t, norm, require, show
+from grader.judge.harness import (
+    Execution,
+    Fake,
+    Queue,
+    blocking_note,
+    fmt_t,
+    line_diff,
+    norm,
+    require,
+    show,
+)
 
 # Helpers shared with the public tests, which always ship alongside these.
 from grader.suites.public.test_ex4_pipeline import _executer
@@ -472,7 +482,10 @@ def test_deux_consommateurs_plus_rapides(student: Any, sc: Scenario) -> None:
     lu = COMPARAISON.match(norm(ligne.text))
     assert lu is not None and all(
         abs(float(x) - a) < 0.01 + TOLERANCE for x, a in zip(lu.groups(), (a1, a2), strict=True)
-    ), f"{appel} a affiché « {ligne.text.strip()} » ; attendu « {attendue} »"
+    ), (
+        f"{appel} : la ligne de comparaison n'est pas celle attendue"
+        f"{line_diff(norm(ligne.text), attendue)}"
+    )
 
 
 @given(sc=scenarios())

@@ -24,6 +24,7 @@ from grader.judge.harness import (
     StudentModule,
     blocking_note,
     fmt_t,
+    line_diff,
     norm,
     require,
     run,
@@ -568,8 +569,8 @@ def test_option_timeout_et_code_de_sortie(
         if a.etat == "timeout":
             texte = norm(_ligne_unique(ex, appel, a).text)
             assert texte == a.ligne, (
-                f"{appel} a affiché « {texte} » ; attendu « {a.ligne} » : le timeout de chaque "
-                "vérification est la valeur de l'option --timeout"
+                f"{appel} : la ligne de {a.nom} n'est pas celle attendue, le timeout de chaque "
+                f"vérification étant la valeur de l'option --timeout{line_diff(texte, a.ligne)}"
             )
     attendu = min(max(s["delai"] for s in services), timeout)
     assert abs(ex.elapsed - attendu) < TOLERANCE, (
