@@ -235,16 +235,24 @@ def _is_library_file(filename: str) -> bool:
     )
 
 
-def user_location(
+def user_frame(
     frame: types.FrameType | None, is_user_file: Callable[[str], bool]
-) -> Location | None:
-    """The innermost frame of the student's code, walking outwards from `frame`."""
+) -> tuple[str, int, str] | None:
+    """The innermost frame of the student's code, from `frame` outwards: file, line, function."""
     while frame is not None:
         filename = frame.f_code.co_filename
         if is_user_file(filename):
-            return line_location(filename, frame.f_lineno, frame.f_code.co_name)
+            return filename, frame.f_lineno, frame.f_code.co_name
         frame = frame.f_back
     return None
+
+
+def user_location(
+    frame: types.FrameType | None, is_user_file: Callable[[str], bool]
+) -> Location | None:
+    """The innermost line of the student's code, walking outwards from `frame`, quoted."""
+    found = user_frame(frame, is_user_file)
+    return line_location(*found) if found is not None else None
 
 
 def line_location(filename: str, line: int, function: str) -> Location:
@@ -445,8 +453,15 @@ class _ObservedTask(asyncio.Task):  # type: ignore[type-arg]
 
     # On the task itself: a finalizer ("exception was never retrieved") may
     # run after the collector has cleared every weak reference to it.
-    __slots__ = ("created_at",)
-    created_at: Location | None
+    __slots__ = ("_created",)
+    # Where the student's code created it, as (file, line, function): quoted
+    # only when a diagnostic names it, since most tasks are never named and a
+    # quote reads and tokenizes the line.
+    _created: tuple[str, int, str] | None
+
+    @property
+    def created_at(self) -> Location | None:
+        return line_location(*self._created) if self._created is not None else None
 
     def cancel(self, msg: Any | None = None) -> bool:
         if not self.done():
@@ -547,7 +562,7 @@ class VirtualEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,valid-ty
         task = _ObservedTask(coro, loop=self, name=name, context=context)
         if task._source_traceback:
             del task._source_traceback[-1]
-        task.created_at = user_location(sys._getframe(1), self._clock.is_user_file)
+        task._created = user_frame(sys._getframe(1), self._clock.is_user_file)
         return task
 
     def run_until_complete(self, future: Any) -> Any:

@@ -23,6 +23,7 @@ import os
 import random
 import signal
 import sys
+from collections.abc import Callable
 from types import ModuleType
 from typing import Any, BinaryIO
 
@@ -32,14 +33,32 @@ from grader.executor.diagnostics import Monitor
 from grader.executor.runtime import forbid_os_exit, load_module, perform
 
 
+def _user_files(target: str) -> Callable[[str], bool]:
+    """Whether a code object's file is in the student's folder, asked at every task created.
+
+    The answer for each file name is kept: a realpath costs a stat per
+    component of the path, and the same few files are asked about thousands
+    of times a test.
+    """
+    prefix = os.path.realpath(target) + os.sep
+    known: dict[str, bool] = {}
+
+    def is_user_file(filename: str) -> bool:
+        answer = known.get(filename)
+        if answer is None:
+            answer = known[filename] = os.path.realpath(filename).startswith(prefix)
+        return answer
+
+    return is_user_file
+
+
 class Server:
     """One executor's state: the clock machine, the monitor, the module of the running test."""
 
     def __init__(self, target: str, module: str, answers: int) -> None:
         self.path = os.path.join(target, f"{module}.py")
         self.name = module
-        prefix = os.path.realpath(target) + os.sep
-        self.machine = TimeMachine(is_user_file=lambda f: os.path.realpath(f).startswith(prefix))
+        self.machine = TimeMachine(is_user_file=_user_files(target))
         self.monitor = Monitor()
         self.module: ModuleType | None = None
         self.clock: VirtualClock | None = None
