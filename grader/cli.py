@@ -25,8 +25,9 @@ from typing import Any, NoReturn, TextIO
 from grader import formats
 from grader.formats import words
 from grader.isolation.sandbox import Mode, Sandbox, SandboxUnavailable, choose
-from grader.metadata import Catalogue, load_catalogue
+from grader.metadata import load_catalogue
 from grader.results import Report
+from grader.usage import UsageError, check_target, chosen_exercises, parse_only
 
 # Formats read by instructors' platforms, where running without the sandbox is said.
 _INSTRUCTOR_FORMATS = ("classroom", "gradescope")
@@ -37,10 +38,6 @@ EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
 PROG = "python -m grader"
-
-
-class UsageError(Exception):
-    """A mistake in how the grader was called: one line on stderr, exit status 2."""
 
 
 class Parser(argparse.ArgumentParser):
@@ -226,12 +223,12 @@ def stop_on_signals() -> Iterator[None]:
 
 def _main(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     catalogue = load_catalogue()
-    only = _parse_only(args.only, catalogue)
+    only = parse_only(args.only, catalogue)
     if args.submissions is not None or args.csv is not None:
         return _grade_class(args, only)
 
     target = Path(args.target if args.target is not None else "exercises")
-    check_target(target, catalogue)
+    check_target(target, chosen_exercises(catalogue, only))
     for option in (args.output, args.timing):
         if option is not None:
             _check_writable(Path(option))
@@ -261,35 +258,6 @@ def _main(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
         print(f"Note {score} : en dessous du minimum demandé ({minimum}).", file=sys.stderr)
         return EXIT_BELOW_MIN_SCORE
     return EXIT_OK
-
-
-def _parse_only(raw: str | None, catalogue: Catalogue) -> list[str] | None:
-    if raw is None:
-        return None
-    names = [name.strip() for name in raw.split(",") if name.strip()]
-    if not names:
-        raise UsageError("--only attend au moins un nom d'exercice")
-    unknown = [name for name in names if name not in catalogue.ids]
-    if unknown:
-        plural = "s" if len(unknown) > 1 else ""
-        raise UsageError(
-            f"exercice{plural} inconnu{plural} : {', '.join(unknown)} ; "
-            f"exercices connus : {', '.join(catalogue.ids)}"
-        )
-    # Duplicates would grade the same exercise twice.
-    return list(dict.fromkeys(names))
-
-
-def check_target(target: Path, catalogue: Catalogue) -> None:
-    if not target.exists():
-        raise UsageError(f"le dossier « {target} » n'existe pas")
-    if not target.is_dir():
-        raise UsageError(f"« {target} » n'est pas un dossier")
-    if not any((target / f"{name}.py").is_file() for name in catalogue.ids):
-        expected = ", ".join(f"{name}.py" for name in catalogue.ids)
-        raise UsageError(
-            f"le dossier « {target} » ne contient aucun module d'exercice (attendus : {expected})"
-        )
 
 
 def _check_writable(path: Path) -> None:

@@ -31,6 +31,7 @@ from grader.isolation.sandbox import Executors, Mode, Sandbox, choose
 from grader.metadata import SUITES, Catalogue, ExerciseSpec, TestSpec, load_catalogue
 from grader.results import Cause, Diagnostic, ExerciseResult, Report, Status, TestResult
 from grader.sealed import new_key, unseal
+from grader.usage import check_target, chosen_exercises
 
 # Real seconds one test may run. The solutions' slowest test takes a few
 # hundredths of a second; the margin absorbs a loaded machine.
@@ -46,10 +47,6 @@ SERVER_LOST = -1000
 
 
 _STATUSES = frozenset(s.value for s in Status)
-
-
-class UsageError(Exception):
-    """A problem with what was asked (no such folder, unknown exercise): exit status 2."""
 
 
 @dataclass
@@ -324,25 +321,6 @@ def _result(
     )
 
 
-def resolve(target: Path, only: Sequence[str] | None, catalogue: Catalogue) -> list[ExerciseSpec]:
-    """The exercises to grade, or a UsageError saying in one line what is wrong."""
-    if not target.is_dir():
-        raise UsageError(f"dossier introuvable : {target}")
-    if only:
-        unknown = [name for name in only if name not in catalogue.ids]
-        if unknown:
-            raise UsageError(
-                f"exercice inconnu : {', '.join(unknown)} (exercices : {', '.join(catalogue.ids)})"
-            )
-        chosen = [catalogue.get(name) for name in only]
-    else:
-        chosen = list(catalogue.exercises)
-    if not any((target / f"{e.id}.py").is_file() for e in chosen):
-        names = ", ".join(f"{e.id}.py" for e in chosen)
-        raise UsageError(f"le dossier {target} ne contient aucun des modules attendus ({names})")
-    return chosen
-
-
 def public_only_kit(suites: Path = SUITES) -> bool:
     """True when the hidden tests are not shipped (the students' template)."""
     hidden = suites / "hidden"
@@ -384,7 +362,8 @@ def grade(
             )
     catalogue = catalogue or load_catalogue()
     target = target.resolve()
-    chosen = resolve(target, only, catalogue)
+    chosen = chosen_exercises(catalogue, only)
+    check_target(target, chosen)
     public_only = public_only or public_only_kit(suites)
     workers = max(1, min(jobs or os.cpu_count() or 1, len(chosen)))
     executors: Executors | None = None

@@ -260,6 +260,11 @@ def usage_cases() -> list[tuple[list[str], str]]:
         (["--target", "copie/fichier.txt"], "n'est pas un dossier"),
         (["--target", "copie", "--only", "ex9_inconnu"], "exercice inconnu : ex9_inconnu"),
         (["--target", "copie", "--only", ","], "--only attend au moins un nom"),
+        # copie/ holds ex1 only: asking for another exercise alone grades nothing.
+        (
+            ["--target", "copie", "--only", "ex2_telechargeur"],
+            "ne contient aucun module d'exercice (attendus : ex2_telechargeur.py)",
+        ),
         (["--target", "copie", "--format", "xml"], "valeur invalide pour --format"),
         (["--target", "copie", "--min-score", "beaucoup"], "--min-score"),
         (["--target", "copie", "--min-score", "-1"], "--min-score"),

@@ -25,8 +25,13 @@ class PoolBroken(Exception):
     """The fork server is gone; the caller falls back to a plain subprocess."""
 
 
-class PoolStopped(Exception):
-    """The run is being stopped (Ctrl-C): no judge runs any more, none is run again."""
+class PoolStopped(BaseException):
+    """The run is being stopped (Ctrl-C): no judge runs any more, none is run again.
+
+    A BaseException, like the KeyboardInterrupt it follows from: the `except
+    Exception` that keeps one copy's failure from stopping a class must not
+    turn the stop into a grade.
+    """
 
 
 @dataclass

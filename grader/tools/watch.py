@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from grader import cli
+from grader import cli, usage
 from grader.metadata import Catalogue, load_catalogue
 
 PROG = "nox -s watch --"
@@ -86,8 +86,8 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         args = build_parser().parse_args(argv)
         catalogue = load_catalogue()
         target = Path(args.target)
-        cli.check_target(target, catalogue)
-    except cli.UsageError as exc:
+        usage.check_target(target, list(catalogue.exercises))
+    except usage.UsageError as exc:
         print(f"{PROG} : erreur : {' '.join(str(exc).split())}", file=sys.stderr)
         return cli.EXIT_USAGE
     try:
