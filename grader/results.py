@@ -133,6 +133,15 @@ class ExerciseResult:
     def max_score(self) -> float:
         return float(sum(t.max_score for t in self.tests))
 
+    @property
+    def not_started(self) -> bool:
+        """Every test failed on a function still to write: the stub as it was handed out."""
+        return (
+            not self.problem
+            and bool(self.tests)
+            and all(t.cause is Cause.UNWRITTEN for t in self.tests)
+        )
+
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "id": self.id,

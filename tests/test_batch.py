@@ -280,6 +280,10 @@ def real_class(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, 
     )
     copy_module(ROOT / "exercises" / f"{ex1}.py", root / "pas_commencee", ex1)
     copy_module(ROOT / "exercises" / f"{ex2}.py", root / "pas_commencee", ex2)
+    # Opened, commented, saved: still not started, every function « à compléter ».
+    for ex in ONLY:
+        module = root / "pas_commencee" / "exercises" / f"{ex}.py"
+        module.write_text(module.read_text(encoding="utf-8") + "\n# à faire demain\n", "utf-8")
     broken = root / "cassee" / "exercises"
     broken.mkdir(parents=True)
     (broken / f"{ex1}.py").write_text("def run_sync(:\n", encoding="utf-8")
@@ -339,7 +343,7 @@ def test_real_class_wrong_submission(real_class: dict[str, dict[str, str]]) -> N
 
 def test_real_class_flags(real_class: dict[str, dict[str, str]]) -> None:
     assert real_class["pas_commencee"]["probleme"] == (
-        "copie non commencée : les exercices sont ceux de l'énoncé"
+        "copie non commencée : toutes les fonctions sont encore « à compléter »"
     )
     assert real_class["cassee"]["probleme"] == (
         "aucun test n'a pu s'exécuter (erreur ou temps dépassé à chaque test)"

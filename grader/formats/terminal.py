@@ -144,15 +144,6 @@ def _finished(exercise: ExerciseResult) -> bool:
     return exercise.max_score > 0 and exercise.score == exercise.max_score
 
 
-def _not_started(exercise: ExerciseResult) -> bool:
-    """Every test failed on a function still to write: the stub as it was handed out."""
-    return (
-        not exercise.problem
-        and bool(exercise.tests)
-        and all(t.cause is Cause.UNWRITTEN for t in exercise.tests)
-    )
-
-
 def _where_to_start(report: Report) -> RenderableType | None:
     """The first exercise not finished, how to run it, how to grade it alone."""
     if len(report.exercises) < 2:
@@ -161,7 +152,7 @@ def _where_to_start(report: Report) -> RenderableType | None:
     if exercise is None:
         return None
     module = f"{report.target}/{exercise.id}.py" if report.target else f"{exercise.id}.py"
-    verb = "commencer" if _not_started(exercise) else "continuer"
+    verb = "commencer" if exercise.not_started else "continuer"
     # `nox -s grade` grades exercises/ unless told another folder.
     folder = "" if report.target.rstrip("/").endswith("exercises") else f" --target {report.target}"
     # Each command on a line of its own, never wrapped, so that it can be copied.
@@ -181,7 +172,7 @@ def _command(label: str, command: str) -> Padding:
 
 def _exercise(exercise: ExerciseResult) -> Iterator[RenderableType]:
     score = f"{points(exercise.score)}/{points(exercise.max_score)}"
-    if _not_started(exercise):
+    if exercise.not_started:
         # Nine times « still to write » says nothing a single line does not.
         yield Rule(
             _assemble(

@@ -51,9 +51,6 @@ PROBLEM_COLUMN = "probleme"
 
 PROG = "python -m grader"
 
-# The exercises as handed out: a submission identical to them was not started.
-STUBS = Path(__file__).resolve().parent.parent.parent / "exercises"
-
 
 class GradeFunction(Protocol):
     def __call__(
@@ -92,26 +89,17 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _same_text(a: Path, b: Path) -> bool:
-    try:
-        return a.read_text(encoding="utf-8").split() == b.read_text(encoding="utf-8").split()
-    except (OSError, UnicodeDecodeError):
-        return False
-
-
-def _problems(report: Report, target: Path, exercise_ids: Sequence[str], stubs: Path) -> list[str]:
+def _problems(report: Report, target: Path, exercise_ids: Sequence[str]) -> list[str]:
     """Why a graded report should not be taken as it is, in French (nothing when fine)."""
     problems: list[str] = []
     missing = [name for name in exercise_ids if not (target / f"{name}.py").is_file()]
-    untouched = {
-        name
-        for name in exercise_ids
-        if name not in missing and _same_text(target / f"{name}.py", stubs / f"{name}.py")
-    }
+    # Not started: every test failed on a function still « à compléter », however
+    # the file was reformatted or commented since it was handed out.
+    untouched = {e.id for e in report.exercises if e.id not in missing and e.not_started}
     written = [e for e in report.exercises if e.id not in missing and e.id not in untouched]
     statuses = {t.status for e in written for t in e.tests}
     if untouched and not written:
-        problems.append("copie non commencée : les exercices sont ceux de l'énoncé")
+        problems.append("copie non commencée : toutes les fonctions sont encore « à compléter »")
     elif statuses == {Status.TIMEOUT}:
         problems.append("temps dépassé à chaque test (une boucle sans fin ?)")
     elif statuses and statuses <= {Status.ERROR, Status.TIMEOUT}:
@@ -132,7 +120,6 @@ def grade_submission(
     only: Sequence[str] | None,
     grade: GradeFunction,
     max_scores: Mapping[str, float],
-    stubs: Path = STUBS,
 ) -> Row:
     """Grade one student's folder; never raises, whatever the folder holds."""
     target = folder / "exercises"
@@ -151,7 +138,7 @@ def grade_submission(
         points={name: scores.get(name, 0.0) for name in exercise_ids},
         total=report.score,
         max_score=report.max_score,
-        problem=" ; ".join(_problems(report, target, exercise_ids, stubs)),
+        problem=" ; ".join(_problems(report, target, exercise_ids)),
     )
 
 
