@@ -34,6 +34,8 @@ from collections import Counter, OrderedDict, defaultdict
 from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from typing import Any, Protocol, Union, get_args, get_origin
 
+from grader.results import Timeline
+
 # The largest frame either side accepts, in bytes. An observation of the
 # biggest honest run (every line printed, every call spied) is a few hundred
 # kilobytes; past this, the sender is flooding.
@@ -469,6 +471,7 @@ class TestOutcome:
     virtual: float  # virtual seconds the test simulated
     cause: str = ""  # a results.Cause value, checked by the runner
     fault: str = ""  # the same for every test one fault made fail ("" when unknown)
+    timeline: Timeline | None = None  # the test's last call, drawn under a failure
 
     __test__ = False
 

@@ -77,6 +77,31 @@ class Diagnostic:
 
 
 @dataclass(frozen=True)
+class Span:
+    """One row of a timeline: a call the test watched, from its start to its end."""
+
+    label: str  # as the student's code made it: `telecharger('a.zip', 2.0)`
+    start: float  # virtual seconds since the student's function was called
+    end: float | None  # None: still running when that function returned
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """What one call of the student's code did on the virtual clock, drawn under a failed test.
+
+    Built by the judge from the test's last call (`grader.judge.timeline`);
+    only the terminal report draws it, and the contract's JSON does not hold it.
+    """
+
+    call: str  # what the test called: `telecharger_tout({'a.zip': 2.0, …})`
+    elapsed: float  # virtual seconds until it returned
+    spans: tuple[Span, ...] = ()
+    printed: tuple[float, ...] = ()  # when each line was printed
+    blocked: tuple[tuple[float, float], ...] = ()  # (start, seconds) of each blocking call
+    more: int = 0  # spans left out, past the ones a report can show
+
+
+@dataclass(frozen=True)
 class TestResult:
     """One graded test: points are earned only with status PASSED."""
 
@@ -89,9 +114,10 @@ class TestResult:
     message: str = ""
     hint: str = ""
     duration: float = 0.0  # real seconds; never part of a verdict
-    # Neither is in the contract's JSON: they shape the terminal report.
+    # None of these is in the contract's JSON: they shape the terminal report.
     cause: Cause = Cause.OTHER
     fault: str = ""  # shared by the tests one fault made fail; "" when unknown
+    timeline: Timeline | None = None  # what the test's last call did, when it failed
 
     __test__ = False  # not a pytest test class, despite the name
 

@@ -29,7 +29,15 @@ from grader import protocol as p
 from grader.isolation.pool import ChildPool, PoolBroken, child_environment, fork_server_available
 from grader.isolation.sandbox import Executors, Mode, Sandbox, choose
 from grader.metadata import SUITES, Catalogue, ExerciseSpec, TestSpec, load_catalogue
-from grader.results import Cause, Diagnostic, ExerciseResult, Report, Status, TestResult
+from grader.results import (
+    Cause,
+    Diagnostic,
+    ExerciseResult,
+    Report,
+    Status,
+    TestResult,
+    Timeline,
+)
 from grader.sealed import new_key, unseal
 from grader.usage import check_target, chosen_exercises
 
@@ -280,6 +288,7 @@ def grade_exercise(
                     outcome.duration,
                     Cause.read(outcome.cause),
                     outcome.fault,
+                    outcome.timeline,
                 )
             )
         else:
@@ -305,6 +314,7 @@ def _result(
     duration: float = 0.0,
     cause: Cause = Cause.OTHER,
     fault: str = "",
+    timeline: Timeline | None = None,
 ) -> TestResult:
     return TestResult(
         id=spec.id,
@@ -318,6 +328,7 @@ def _result(
         duration=duration,
         cause=cause if status is not Status.PASSED else Cause.OTHER,
         fault=fault if status is not Status.PASSED else "",
+        timeline=timeline if status is not Status.PASSED else None,
     )
 
 

@@ -21,6 +21,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from grader.formats import timeline
 from grader.formats.words import DIAGNOSTIC_LABELS, STATUS_LABELS, points
 from grader.results import Cause, Diagnostic, ExerciseResult, Report, Status, TestResult
 
@@ -288,10 +289,20 @@ def _failure(test: TestResult) -> RenderableType:
     heading = _assemble((f"{_mark(test)} ", style), _test_title(test))
     heading.append(f" ({STATUS_LABELS[test.status]})", style=style)
     parts: list[RenderableType] = [heading, _indented(_message(test), 2)]
+    parts.extend(_timeline(test))
     hint = _hint(test)
     if hint is not None:
         parts.append(hint)
     return Group(*parts)
+
+
+def _timeline(test: TestResult) -> list[RenderableType]:
+    if test.timeline is None:
+        return []
+    drawing = timeline.draw(test.timeline)
+    drawing.no_wrap = True
+    drawing.overflow = "ignore"
+    return [_indented(_text(timeline.title(test.timeline), style="bold"), 2), _indented(drawing, 2)]
 
 
 def _shared_failure(group: list[TestResult], tests: tuple[TestResult, ...]) -> RenderableType:
@@ -303,6 +314,7 @@ def _shared_failure(group: list[TestResult], tests: tuple[TestResult, ...]) -> R
         ("✗ ", style), (f"{len(group)} tests pour une même cause ({lost} points)", "bold"), " :"
     )
     parts: list[RenderableType] = [heading, _indented(_message(first), 2)]
+    parts.extend(_timeline(first))
     if len(group) == len(tests):
         parts.append(_indented(_text("Tests concernés : tous ceux de cet exercice."), 2))
     else:

@@ -309,7 +309,7 @@ def run(
         fn.name, tuple("queue" if isinstance(a, p.QueueArg) else a for a in args), kwargs
     )
     if obs.outcome in ("returned", "still_running"):
-        return Execution(
+        execution = Execution(
             value=obs.value,
             elapsed=obs.elapsed,
             t0=obs.t0,
@@ -321,6 +321,8 @@ def run(
             queues=[list(q) for q in obs.queues],
             still_running=obs.outcome == "still_running",
         )
+        link.last_run = (call, execution)
+        return execution
     if obs.outcome == "raised" and obs.error is not None:
         raise explain_error(call, obs.error)
     if obs.outcome == "deadlock":

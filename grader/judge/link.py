@@ -99,6 +99,9 @@ class ExecutorLink:
         self._seq = 0
         # The latest virtual time the running test's observations reached (for the bench).
         self.virtual = 0.0
+        # The running test's last call of the student's code that returned, and
+        # what it did: drawn as a timeline if the test fails (`grader.judge.timeline`).
+        self.last_run: tuple[str, Any] | None = None
         self._deadline = 0.0
         self._buffer = b""
         # The endless loop a test of this exercise was stopped in, and when
@@ -231,6 +234,7 @@ class ExecutorLink:
 
     def begin_test(self) -> None:
         """Start the executor if there is none; the running test's real-time limit starts now."""
+        self.last_run = None
         grace = 0.0
         if self._pid is None:
             self.start()

@@ -22,6 +22,7 @@ from typing import IO
 import pytest
 
 from grader import protocol as p
+from grader.judge import timeline
 from grader.judge.harness import StudentModule, import_error, tampering_error
 from grader.judge.link import ExecutorLink
 from grader.judge.verdicts import (
@@ -292,6 +293,11 @@ def pytest_runtest_makereport(
         if report.when == "teardown":
             status = Status.ERROR
         message = clean_text(message)[:MAX_MESSAGE]
+        # A timing check that failed on what a call did: that call's timeline
+        # shows it. Only tests marked so (`@pytest.mark.timeline`): under a
+        # count or a text, bars would only be noise.
+        timing = status is Status.FAILED and item.get_closest_marker("timeline") is not None
+        last = state.link.last_run if timing else None
         outcome = p.TestOutcome(
             test,
             status.value,
@@ -300,6 +306,7 @@ def pytest_runtest_makereport(
             state.link.virtual,
             failure_cause(call.excinfo).value,
             failure_fault(call.excinfo)[:300],
+            timeline.build(*last) if last is not None else None,
         )
         where = getattr(_unwrapped(call.excinfo.value), "where", None)
         if status is Status.TIMEOUT and isinstance(where, p.Where):

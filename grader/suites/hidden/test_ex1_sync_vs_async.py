@@ -16,6 +16,7 @@ import string
 from dataclasses import dataclass
 from typing import Any
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -265,6 +266,7 @@ def test_resultats_dans_l_ordre(student: StudentModule, scenario: Scenario | Non
         )
 
 
+@pytest.mark.timeline
 @given(scenario=scenarios())
 @example(scenario=None)
 def test_sync_somme_des_durees(student: StudentModule, scenario: Scenario | None) -> None:
@@ -290,6 +292,7 @@ def test_sync_somme_des_durees(student: StudentModule, scenario: Scenario | None
     )
 
 
+@pytest.mark.timeline
 @given(scenario=scenarios())
 @example(scenario=None)
 @example(scenario=A_REBOURS)
@@ -322,6 +325,7 @@ def test_async_duree_du_plus_long(student: StudentModule, scenario: Scenario | N
     )
 
 
+@pytest.mark.timeline
 @given(scenario=scenarios())
 @example(scenario=None)
 @example(scenario=A_REBOURS)
@@ -363,6 +367,7 @@ ATTENTES = (
 )
 
 
+@pytest.mark.timeline
 def test_coroutines_attendent_sans_bloquer(student: StudentModule) -> None:
     for nom, duree, valeur in ATTENTES:
         fonction = require(student, nom, coroutine=True)

@@ -129,6 +129,7 @@ def _manquant(appel: str, nom: str) -> str:
 # -- tests --------------------------------------------------------------------------------
 
 
+@pytest.mark.timeline
 @given(durees=jeux_de_durees())
 @example(durees=MELANGE)
 def test_total_egal_au_plus_long(student: Any, durees: dict[str, float]) -> None:
@@ -158,6 +159,7 @@ def test_total_egal_au_plus_long(student: Any, durees: dict[str, float]) -> None
     )
 
 
+@pytest.mark.timeline
 @given(durees=jeux_de_durees())
 @example(durees=MELANGE)
 def test_ordre_d_achevement(student: Any, durees: dict[str, float]) -> None:
@@ -176,6 +178,7 @@ def test_ordre_d_achevement(student: Any, durees: dict[str, float]) -> None:
     )
 
 
+@pytest.mark.timeline
 @given(durees=jeux_de_durees())
 @example(durees=MELANGE)
 @example(durees=FORMATS)
@@ -201,6 +204,7 @@ def test_affiche_a_l_achevement(student: Any, durees: dict[str, float]) -> None:
         )
 
 
+@pytest.mark.timeline
 @given(durees=jeux_de_durees())
 @example(durees=MELANGE)
 def test_demarrage_simultane(student: Any, durees: dict[str, float]) -> None:

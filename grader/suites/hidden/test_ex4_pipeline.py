@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -300,6 +301,7 @@ def test_une_sentinelle_par_consommateur(student: Any, sc: Scenario) -> None:
     )
 
 
+@pytest.mark.timeline
 @given(sc=scenarios())
 @example(sc=PAR_DEFAUT)
 @example(sc=TROIS)
@@ -388,6 +390,7 @@ def test_tous_les_consommateurs_s_arretent(student: Any, sc: Scenario) -> None:
         )
 
 
+@pytest.mark.timeline
 @given(sc=scenarios())
 @example(sc=PAR_DEFAUT)
 @example(sc=TROIS)
@@ -424,6 +427,7 @@ def test_duree_totale_optimale(student: Any, sc: Scenario) -> None:
     )
 
 
+@pytest.mark.timeline
 @given(sc=scenarios())
 @example(sc=PAR_DEFAUT)
 @example(sc=TROIS)
@@ -445,6 +449,7 @@ def test_analyse_des_le_premier(student: Any, sc: Scenario) -> None:
     )
 
 
+@pytest.mark.timeline
 @given(sc=scenarios(min_urls=2))
 @example(sc=PAR_DEFAUT)
 @example(sc=TROIS)

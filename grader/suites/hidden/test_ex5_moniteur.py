@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+import pytest
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
@@ -316,6 +317,7 @@ def _bilan(ex: Execution, appel: str, n: int, m: int) -> tuple[Line, re.Match[st
 # -- tests --------------------------------------------------------------------------------
 
 
+@pytest.mark.timeline
 @given(donnees=cas(erreurs=False))
 @example(donnees=(SANS_ERREUR, MELANGE_TIMEOUT))
 def test_demarrage_simultane(student: StudentModule, donnees: tuple[Services, float]) -> None:
@@ -355,6 +357,7 @@ def test_demarrage_simultane(student: StudentModule, donnees: tuple[Services, fl
         )
 
 
+@pytest.mark.timeline
 @given(donnees=cas(erreurs=False))
 @example(donnees=(SANS_ERREUR, MELANGE_TIMEOUT))
 @example(donnees=(DEFAUT, 1.0))
@@ -424,6 +427,7 @@ def test_une_erreur_n_arrete_pas_les_autres(
             )
 
 
+@pytest.mark.timeline
 @given(donnees=cas(erreurs=False))
 @example(donnees=(SANS_ERREUR, MELANGE_TIMEOUT))
 @example(donnees=(DEFAUT, 3.0))

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+import pytest
+
 from grader.judge.harness import (
     DeadlockError,
     Execution,
@@ -100,6 +102,7 @@ def test_resultats_par_defaut(student: Any) -> None:
     )
 
 
+@pytest.mark.timeline
 def test_duree_par_defaut(student: Any) -> None:
     fn = require(student, "pipeline", coroutine=True)
     require(student, "recuperer", coroutine=True)
@@ -146,6 +149,7 @@ def test_duree_par_defaut(student: Any) -> None:
     )
 
 
+@pytest.mark.timeline
 def test_comparaison_par_defaut(student: Any) -> None:
     fn = require(student, "comparer", coroutine=True)
     require(student, "recuperer", coroutine=True)

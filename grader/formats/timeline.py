@@ -1,0 +1,173 @@
+"""A failed test's last call drawn as text: one bar per watched call on a virtual time axis.
+
+What it is for: "a duré 6.00 s ; attendu 3.00 s" says that the calls ran one
+after the other; three bars end to end show it. Each row is a call the test
+watched (`results.Span`), a `▲` marks each line printed, and `░` fills every
+row while a blocking call held the event loop. The drawing fits 80 columns
+under the report's indent, reads the same without colour, and depends on the
+timeline alone (never on the terminal), so it can be kept in golden files.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from grader.results import Timeline
+
+# 80 columns less the report's indent under a failure (4 + 2).
+WIDTH = 74
+MAX_LABEL = 28
+BAR, OPEN, BLOCKED, PRINTED = "█", "»", "░", "▲"
+# Steps the axis may be graduated in, in virtual seconds.
+_STEPS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600)
+# Columns between two graduations, at least: room for a label and a space.
+_MIN_GAP = 6
+
+
+def _short(label: str) -> str:
+    return label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1] + "…"
+
+
+def _common_start(texts: list[str]) -> str:
+    prefix = texts[0]
+    for text in texts[1:]:
+        while not text.startswith(prefix):
+            prefix = prefix[:-1]
+    return prefix
+
+
+def _labels(timeline: Timeline, drop_name: bool) -> list[str]:
+    """Each span's label, cut to fit where the calls of one function differ.
+
+    Calls of one function often share a long start (`recuperer('https://api.
+    exemple.fr/mesures/1')`, `…/2')`): that start is said once, as « … »,
+    cut at a boundary so that « mesures/1 » never reads « sures/1 ».
+    """
+    split = [s.label.partition("(") for s in timeline.spans]
+    groups: dict[str, list[str]] = {}
+    for name, _, args in split:
+        groups.setdefault(name, []).append(args)
+    cuts: dict[str, int] = {}
+    for name, all_args in groups.items():
+        start = _common_start(all_args) if len(all_args) > 1 else ""
+        cut = max(start.rfind(c) for c in "/ ,._-'\"({[:") + 1 if len(start) > 4 else 0
+        cuts[name] = cut
+    labels = []
+    for name, paren, args in split:
+        shown_args = "…" + args[cuts[name] :] if cuts[name] > 0 else args
+        labels.append(_short(("" if drop_name else name) + paren + shown_args))
+    return labels
+
+
+def _span_of(timeline: Timeline) -> float:
+    ends = [timeline.elapsed, *timeline.printed]
+    ends += [s.end if s.end is not None else s.start for s in timeline.spans]
+    ends += [start + seconds for start, seconds in timeline.blocked]
+    return max(ends) or 1.0
+
+
+def _step(total: float, columns: int) -> float:
+    most = max(1, columns // _MIN_GAP)
+    return next((s for s in _STEPS if total / s <= most), _STEPS[-1])
+
+
+def title(timeline: Timeline) -> str:
+    """The line above the drawing, which may wrap: what was called, and which calls are drawn."""
+    text = f"Chronologie de {timeline.call}, en secondes virtuelles"
+    function = _common_function(timeline)
+    if function:
+        text += f" ; une ligne par appel de {function}"
+    return text + " :"
+
+
+def _common_function(timeline: Timeline) -> str:
+    """The function every drawn call is a call of, or ""."""
+    names = {s.label.partition("(")[0] for s in timeline.spans}
+    return names.pop() if len(names) == 1 and all("(" in s.label for s in timeline.spans) else ""
+
+
+def draw(timeline: Timeline) -> Text:
+    """The timeline as rows of text, the axis last, `WIDTH` columns at most, never wrapped.
+
+    Styled for a terminal; a console without colour drops the styles. When
+    every call is of one function (the title names it), a row shows its
+    arguments only, so that they fit.
+    """
+    labels = _labels(timeline, drop_name=bool(_common_function(timeline)))
+    extra = ["lignes affichées"] if timeline.printed else []
+    width = max(len(label) for label in [*labels, *extra])
+    # The ruler's last graduation sits one column past the last cell.
+    columns = WIDTH - width - 2
+    total = _span_of(timeline)
+
+    def col(t: float) -> int:
+        return max(0, min(columns, round(t / total * columns)))
+
+    blocked: set[int] = set()
+    for start, seconds in timeline.blocked:
+        blocked.update(range(col(start), max(col(start + seconds), col(start) + 1)))
+    blocked.discard(columns)
+
+    def row(cells: list[str], style: str) -> list[tuple[str, str]]:
+        out: list[tuple[str, str]] = []
+        while cells and cells[-1] == " " and len(cells) - 1 not in blocked:
+            cells = cells[:-1]  # no trailing blanks
+        for i, cell in enumerate(cells):
+            if cell == " " and i in blocked:
+                out.append((BLOCKED, "yellow"))
+            else:
+                out.append((cell, style if cell != " " else ""))
+        return out
+
+    lines: list[list[tuple[str, str]]] = []
+    for span, label in zip(timeline.spans, labels, strict=True):
+        cells = [" "] * columns
+        start = min(col(span.start), columns - 1)
+        end = columns if span.end is None else max(col(span.end), start + 1)
+        for i in range(start, min(end, columns)):
+            cells[i] = BAR
+        if span.end is None:
+            cells[-1] = OPEN
+        lines.append([(label.ljust(width) + " ", ""), *row(cells, "cyan")])
+    if timeline.printed:
+        cells = [" "] * columns
+        for t in timeline.printed:
+            cells[min(col(t), columns - 1)] = PRINTED
+        lines.append([(extra[0].ljust(width) + " ", ""), *row(cells, "green")])
+
+    step = _step(total, columns)
+    ticks = [k * step for k in range(int(total / step + 1e-9) + 1)]
+    ruler = ["─"] * (columns + 1)
+    ruler[0] = "└"
+    room = WIDTH - width - 1  # seconds, as the title says: no unit to make room for
+    scale = [" "] * room
+    free = 0  # the first column a label may start at
+    for t in ticks:
+        c = col(t)
+        if c > 0:
+            ruler[c] = "┴"
+        number = f"{t:g}"
+        if c >= free and c + len(number) <= room:
+            scale[c : c + len(number)] = number
+            free = c + len(number) + 1
+    axis = "".join(scale).rstrip()
+
+    text = Text()
+    for line in lines:
+        for chunk, style in line:
+            text.append(chunk, style=style)
+        text.append("\n")
+    text.append(" " * (width + 1) + "".join(ruler) + "\n", style="dim")
+    text.append(" " * (width + 1) + axis)
+    legend = []
+    if timeline.printed:
+        legend.append(f"{PRINTED} : une ligne affichée")
+    if timeline.blocked:
+        legend.append(f"{BLOCKED} : l'event loop bloquée par un appel bloquant")
+    if any(s.end is None for s in timeline.spans):
+        legend.append(f"{OPEN} : pas fini quand l'appel a rendu la main")
+    if timeline.more:
+        legend.append(f"… et {timeline.more} autres appels, non dessinés")
+    for item in legend:
+        text.append("\n" + item)
+    return text

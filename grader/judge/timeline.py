@@ -1,0 +1,55 @@
+"""A failed test's last call, as a timeline the terminal report draws.
+
+"a duré 12.40 s ; attendu 5.20 s" says that something ran one after the
+other; the bars of the calls the test watched (spies and fakes), the lines
+printed and the blocking calls, on one virtual time axis, show what. Built
+from what the executor already observed (`protocol.Observation`, kept by
+`harness.run` as the link's `last_run`); nothing more is run for it.
+
+Only calls the suite watched are drawn, named as the student's code called
+them, so a timeline shows nothing the message could not have said.
+"""
+
+from __future__ import annotations
+
+from grader.judge.harness import Execution, show
+from grader.results import Span, Timeline, clean_text
+
+# Rows a report can show and still be read; the rest are counted.
+MAX_SPANS = 12
+MAX_LABEL = 160
+MAX_MARKS = 60
+
+
+def _label(name: str, args: tuple[object, ...], kwargs: dict[str, object]) -> str:
+    parts = [show(a, 80) for a in args] + [f"{k}={show(v, 80)}" for k, v in kwargs.items()]
+    text = clean_text(f"{name}({', '.join(parts)})")
+    return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
+
+
+def build(call: str, ex: Execution) -> Timeline | None:
+    """The timeline of `ex`, the Execution of `call`; None when it watched no call."""
+    spans = sorted(
+        (
+            Span(
+                _label(name, r.args, r.kwargs),
+                max(0.0, r.start - ex.t0),
+                None if r.end is None else max(0.0, r.end - ex.t0),
+            )
+            for name, records in ex.calls.items()
+            for r in records
+        ),
+        key=lambda s: (s.start, s.label),
+    )
+    if not spans:
+        return None
+    return Timeline(
+        call=clean_text(call)[:200],
+        elapsed=ex.elapsed,
+        spans=tuple(spans[:MAX_SPANS]),
+        printed=tuple(line.t for line in ex.lines[:MAX_MARKS]),
+        blocked=tuple(
+            (max(0.0, b.at - ex.t0), b.duration) for b in ex.blocking[:MAX_MARKS] if b.duration > 0
+        ),
+        more=max(0, len(spans) - MAX_SPANS),
+    )

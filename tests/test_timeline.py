@@ -1,0 +1,151 @@
+"""Timelines under failed timing tests: what the executor saw, in 80 columns, without colour.
+
+First the drawing alone, on timelines built by hand (one of each shape);
+then real copies graded for real: a sequential ex1 and ex2, and an ex2 that
+blocks the event loop with time.sleep. After a deliberate change of the
+drawing, regenerate the golden files and read the diff before committing:
+
+    UPDATE_GOLDEN=1 python -m pytest tests/test_timeline.py
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from test_formats import check_golden
+
+from grader.formats import terminal, timeline
+from grader.results import Report, Span, Status, Timeline
+from grader.runner import grade
+
+SUBMISSIONS = Path(__file__).parent / "submissions"
+# The report's indent under a failure, plus the drawing: what a terminal must hold.
+COLUMNS = 80
+
+pytestmark = pytest.mark.timeout(120)
+
+SEQUENTIAL = Timeline(
+    call="run_async()",
+    elapsed=6.0,
+    spans=(
+        Span("fetch_users_async()", 0.0, 2.0),
+        Span("fetch_orders_async()", 2.0, 5.0),
+        Span("fetch_inventory_async()", 5.0, 6.0),
+    ),
+    printed=(6.0,),
+)
+CONCURRENT = Timeline(
+    call="telecharger_tout({'a.zip': 2.5, 'b.zip': 0.5, 'c.zip': 1.25})",
+    elapsed=2.5,
+    spans=(
+        Span("telecharger('a.zip', 2.5)", 0.0, 2.5),
+        Span("telecharger('b.zip', 0.5)", 0.0, 0.5),
+        Span("telecharger('c.zip', 1.25)", 0.0, 1.25),
+    ),
+    printed=(0.5, 1.25, 2.5, 2.5),
+)
+BLOCKING = Timeline(
+    call="telecharger_tout({'a.zip': 2.0, 'b.zip': 1.0})",
+    elapsed=3.0,
+    spans=(
+        Span("telecharger('a.zip', 2.0)", 0.0, 2.0),
+        Span("telecharger('b.zip', 1.0)", 2.0, 3.0),
+    ),
+    printed=(2.0, 3.0),
+    blocked=((0.0, 2.0), (2.0, 1.0)),
+)
+UNFINISHED_AND_MANY = Timeline(
+    call="pipeline(urls, 2)",
+    elapsed=0.75,
+    spans=(
+        *(
+            Span(f"recuperer('https://api.exemple.fr/mesures/{i}')", i * 0.05, i * 0.1 + 0.2)
+            for i in range(1, 12)
+        ),
+        Span("analyser([1, 2, 3])", 0.5, None),
+    ),
+    more=3,
+)
+SHAPES = {
+    "sequential": SEQUENTIAL,
+    "concurrent": CONCURRENT,
+    "blocking": BLOCKING,
+    "unfinished": UNFINISHED_AND_MANY,
+}
+
+
+def test_each_shape_is_drawn_as_its_golden_file_says() -> None:
+    text = "".join(
+        f"== {name}\n{timeline.title(t)}\n{timeline.draw(t).plain}\n\n"
+        for name, t in SHAPES.items()
+    )
+    check_golden("timelines.txt", text)
+
+
+@pytest.mark.parametrize("shape", SHAPES.values(), ids=SHAPES.keys())
+def test_the_drawing_fits_80_columns_under_the_report_indent(shape: Timeline) -> None:
+    for line in timeline.draw(shape).plain.splitlines():
+        assert 6 + len(line) <= COLUMNS, line
+
+
+def test_sequential_bars_end_where_the_next_begins() -> None:
+    rows = timeline.draw(SEQUENTIAL).plain.splitlines()
+    first, second = rows[0], rows[1]
+    assert first.rstrip().endswith(timeline.BAR)
+    # The second call starts in the column right after the first one ends.
+    assert second.index(timeline.BAR) == len(first.rstrip())
+
+
+def test_concurrent_bars_all_start_at_zero() -> None:
+    rows = timeline.draw(CONCURRENT).plain.splitlines()[:3]
+    starts = {row.index(timeline.BAR) for row in rows}
+    assert len(starts) == 1
+
+
+def test_a_blocking_call_fills_every_row() -> None:
+    rows = timeline.draw(BLOCKING).plain.splitlines()
+    assert timeline.BLOCKED in rows[0] and timeline.BLOCKED in rows[1]
+    assert "l'event loop bloquée" in rows[-1]
+
+
+def test_calls_of_one_function_are_cut_where_they_differ() -> None:
+    text = timeline.draw(UNFINISHED_AND_MANY).plain
+    assert "recuperer(…1')" in text and "recuperer(…11')" in text
+    assert timeline.OPEN in text and "et 3 autres appels" in text
+
+
+def _failed_report(copy: Path, exercise: str) -> tuple[Report, str]:
+    report = grade(copy, [exercise])
+    text = terminal.render(dataclasses.replace(report, target="copie"), color=False)
+    return report, text
+
+
+@pytest.mark.parametrize(
+    ("copy", "golden"),
+    [
+        ("ex1_sync_vs_async/sequentiel", "timeline_ex1_sequentiel.txt"),
+        ("ex2_telechargeur/sequentiel", "timeline_ex2_sequentiel.txt"),
+        ("ex2_telechargeur/time_sleep", "timeline_ex2_time_sleep.txt"),
+    ],
+)
+def test_a_real_timing_failure_shows_its_timeline(copy: str, golden: str) -> None:
+    exercise = copy.split("/")[0]
+    report, text = _failed_report(SUBMISSIONS / copy, exercise)
+    drawn = [t for e in report.exercises for t in e.tests if t.timeline is not None]
+    assert drawn, "a timing failure of a sequential copy must carry a timeline"
+    assert all(t.status is Status.FAILED for t in drawn)
+    # Only the failures' timelines, kept as the golden file says.
+    start = text.index("À revoir :")
+    check_golden(golden, text[start : text.index("Récapitulatif")])
+    assert text.count("Chronologie de ") == len(drawn)
+
+
+def test_a_check_that_is_not_about_time_has_no_timeline() -> None:
+    # A missing sentinel fails on a count of None in the queue, not on a schedule.
+    report, text = _failed_report(
+        SUBMISSIONS / "ex4_pipeline" / "une_seule_sentinelle", "ex4_pipeline"
+    )
+    assert any(t.status is Status.FAILED for e in report.exercises for t in e.tests)
+    assert "Chronologie" not in text
