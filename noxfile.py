@@ -3,6 +3,7 @@
     nox -s grade        corrige vos exercices (dossier exercises/)
     nox -s check        les tests publics seulement
     nox -s watch        corrige chaque exercice dès qu'il est enregistré (pas lancée par défaut)
+    nox -s timeline -- ex2_telechargeur   dessine ce que fait l'exercice (pas lancée par défaut)
     nox -s solutions    vérifie que les solutions de référence ont 100/100
     nox -s tests        les tests du kit lui-même, sur chaque Python pris en charge
     nox -s lint         ruff et mypy
@@ -72,6 +73,12 @@ def solutions(session: nox.Session) -> None:
 def watch(session: nox.Session) -> None:
     """Corrige chaque exercice de exercises/ dès que vous l'enregistrez (Ctrl-C pour arrêter)."""
     nox_support.watch(session)
+
+
+@nox.session(default=False)
+def timeline(session: nox.Session) -> None:
+    """Dessine ce que fait un exercice sur l'horloge virtuelle, sans le corriger (-- exN)."""
+    nox_support.timeline(session)
 
 
 @nox.session(python=PYTHONS)

@@ -60,6 +60,7 @@ def _translate_argparse(message: str) -> str:
     for english, french in (
         ("unrecognized arguments: ", "option inconnue : "),
         ("ambiguous option: ", "option ambiguë : "),
+        ("the following arguments are required: ", "il manque : "),
     ):
         if message.startswith(english):
             return french + message.removeprefix(english)

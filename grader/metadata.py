@@ -22,12 +22,21 @@ class TestSpec:
 
 
 @dataclass(frozen=True)
+class TimelineSpec:
+    """The call `nox -s timeline` draws for an exercise: the statement's own example."""
+
+    call: str  # the coroutine function called without arguments (its defaults)
+    spies: tuple[str, ...]  # the module's functions drawn as rows
+
+
+@dataclass(frozen=True)
 class ExerciseSpec:
     id: str
     title: str
     tests: tuple[TestSpec, ...]
     # Name of a module-level string shown to the instructor, if the exercise has one.
     explanation: str | None = None
+    timeline: TimelineSpec | None = None
 
     @property
     def max_score(self) -> float:
@@ -68,12 +77,18 @@ def load_catalogue(path: Path = CATALOGUE) -> Catalogue:
             for t in raw.get("test", [])
         )
         explanation = raw.get("explanation")
+        timeline = raw.get("timeline")
         exercises.append(
             ExerciseSpec(
                 id=str(raw["id"]),
                 title=str(raw["title"]),
                 tests=tests,
                 explanation=str(explanation) if explanation else None,
+                timeline=(
+                    TimelineSpec(str(timeline["call"]), tuple(map(str, timeline["spies"])))
+                    if timeline
+                    else None
+                ),
             )
         )
     return Catalogue(tuple(exercises))

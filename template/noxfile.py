@@ -3,6 +3,7 @@
     nox -s grade                              corrige tous les exercices
     nox -s grade -- --only ex2_telechargeur   un seul exercice
     nox -s watch                              corrige chaque exercice dès qu'il est enregistré
+    nox -s timeline -- ex2_telechargeur       dessine ce que fait l'exercice, sans le corriger
 
 La note affichée ne compte que les tests publics de ce dépôt ; la note finale
 compte aussi des tests cachés.
@@ -36,3 +37,9 @@ def grade(session: nox.Session) -> None:
 def watch(session: nox.Session) -> None:
     """Corrige chaque exercice de exercises/ dès que vous l'enregistrez (Ctrl-C pour arrêter)."""
     nox_support.watch(session)
+
+
+@nox.session(default=False)
+def timeline(session: nox.Session) -> None:
+    """Dessine ce que fait un exercice sur l'horloge virtuelle, sans le corriger (-- exN)."""
+    nox_support.timeline(session)

@@ -197,7 +197,7 @@ def test_exported_grader_gives_full_public_marks_to_the_solutions(
     assert not any(t["hidden"] for e in report["exercises"] for t in e["tests"])
 
 
-def test_the_students_noxfile_has_grade_by_default_and_watch(exported: Path) -> None:
+def test_the_students_noxfile_has_grade_by_default_watch_and_timeline(exported: Path) -> None:
     # nox loads it as a student's machine would: from the repository's root,
     # with its helpers imported from the exported grader.
     listed = subprocess.run(
@@ -211,7 +211,7 @@ def test_the_students_noxfile_has_grade_by_default_and_watch(exported: Path) -> 
     )
     assert listed.returncode == 0, listed.stderr
     sessions = [line.split()[:2] for line in listed.stdout.splitlines() if line[:2] in ("* ", "- ")]
-    assert sessions == [["*", "grade"], ["-", "watch"]]
+    assert sessions == [["*", "grade"], ["-", "watch"], ["-", "timeline"]]
 
 
 # ---------------------------------------------------------------- the export's own guards

@@ -17,6 +17,7 @@ import pytest
 from test_formats import check_golden
 
 from grader.formats import terminal, timeline
+from grader.metadata import load_catalogue
 from grader.results import Report, Span, Status, Timeline
 from grader.runner import grade
 
@@ -149,3 +150,71 @@ def test_a_check_that_is_not_about_time_has_no_timeline() -> None:
     )
     assert any(t.status is Status.FAILED for e in report.exercises for t in e.tests)
     assert "Chronologie" not in text
+
+
+# ---------------------------------------------------------------- nox -s timeline
+
+
+ROOT = Path(__file__).parent.parent
+
+
+def _timeline_tool(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    from grader.tools import timeline as tool
+
+    code = tool.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_the_command_draws_the_reference_solution(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _timeline_tool(
+        capsys, "ex1_sync_vs_async", "--target", str(ROOT / "solutions")
+    )
+    assert (code, err) == (0, "")
+    check_golden("timeline_tool_ex1_solution.txt", out)
+    # Together: the three bars start in one column.
+    rows = [line for line in out.splitlines() if line.startswith("fetch_")]
+    assert len(rows) == 3 and len({row.index(timeline.BAR) for row in rows}) == 1
+
+
+def test_the_command_shows_a_sequential_copy_end_to_end(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    copy = SUBMISSIONS / "ex1_sync_vs_async" / "sequentiel"
+    code, out, _ = _timeline_tool(capsys, "ex1_sync_vs_async", "--target", str(copy))
+    assert code == 0
+    first, second, _third = (line for line in out.splitlines() if line.startswith("fetch_"))
+    assert second.index(timeline.BAR) == len(first.rstrip())
+    assert "Durée totale : 6.00 s virtuelles." in out
+
+
+@pytest.mark.parametrize("exercise", [e.id for e in load_catalogue().exercises])
+def test_the_command_draws_every_exercise(
+    capsys: pytest.CaptureFixture[str], exercise: str
+) -> None:
+    code, out, _ = _timeline_tool(capsys, exercise, "--target", str(ROOT / "solutions"))
+    assert code == 0
+    assert "Chronologie de " in out and "Lignes affichées :" in out
+
+
+def test_the_command_on_a_stub_says_what_to_write(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _timeline_tool(capsys, "ex2_telechargeur", "--target", str(ROOT / "exercises"))
+    assert code == 1
+    assert "encore à compléter" in out and "Chronologie" not in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        ((), "donnez l'exercice à dessiner, par exemple : nox -s timeline -- ex2_telechargeur"),
+        (("ex9",), "exercice inconnu : ex9"),
+        (("ex1_sync_vs_async", "--target", "nulle_part"), "« nulle_part » n'existe pas"),
+    ],
+)
+def test_the_command_refuses_bad_input_in_one_line(
+    capsys: pytest.CaptureFixture[str], argv: tuple[str, ...], expected: str
+) -> None:
+    code, out, err = _timeline_tool(capsys, *argv)
+    assert (code, out) == (2, "")
+    assert err.startswith("nox -s timeline -- : erreur : ") and err.count("\n") == 1
+    assert expected in err

@@ -19,7 +19,7 @@ WIDTH = 74
 MAX_LABEL = 28
 BAR, OPEN, BLOCKED, PRINTED = "█", "»", "░", "▲"
 # Steps the axis may be graduated in, in virtual seconds.
-_STEPS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600)
+_STEPS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1, 2, 2.5, 5, 10, 20, 25, 50, 100, 250, 500)
 # Columns between two graduations, at least: room for a label and a space.
 _MIN_GAP = 6
 
@@ -49,8 +49,10 @@ def _labels(timeline: Timeline, drop_name: bool) -> list[str]:
         groups.setdefault(name, []).append(args)
     cuts: dict[str, int] = {}
     for name, all_args in groups.items():
-        start = _common_start(all_args) if len(all_args) > 1 else ""
-        cut = max(start.rfind(c) for c in "/ ,._-'\"({[:") + 1 if len(start) > 4 else 0
+        # Cut only when a label would not fit whole.
+        fits = all(len(("" if drop_name else name) + "(" + a) <= MAX_LABEL for a in all_args)
+        start = _common_start(all_args) if len(all_args) > 1 and not fits else ""
+        cut = max(start.rfind(c) for c in "/ ,'\"({[:") + 1 if len(start) > 4 else 0
         cuts[name] = cut
     labels = []
     for name, paren, args in split:

@@ -73,3 +73,8 @@ def run_grader(session: nox.Session, *args: str, extra: str = "") -> None:
 def watch(session: nox.Session, *args: str) -> None:
     """The body of both `watch` sessions."""
     run_grader(session, "grader.tools.watch", *args, extra=WATCH_EXTRA)
+
+
+def timeline(session: nox.Session) -> None:
+    """The body of both `timeline` sessions (the exercise comes after `--`)."""
+    run_grader(session, "grader.tools.timeline")
