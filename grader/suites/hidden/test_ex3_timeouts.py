@@ -13,6 +13,7 @@ import string
 from collections import Counter
 from typing import Any
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -85,7 +86,8 @@ def _appel(serveurs: Serveurs, timeout: float) -> str:
 
 def _lancer(student: Any, serveurs: Serveurs, timeout: float) -> Execution:
     fn = require(student, "interroger_tous", coroutine=True)
-    return run(fn, dict(serveurs), timeout)
+    # Each server's call recorded, for the timeline under a failed timing test.
+    return run(fn, dict(serveurs), timeout, spies=("interroger_serveur",))
 
 
 def _a_temps(delai: float | None, timeout: float) -> bool:
@@ -204,6 +206,7 @@ def test_classement_quelconque(student: Any, cas: Cas) -> None:
     _verifier_classement(student, serveurs, timeout)
 
 
+@pytest.mark.timeline
 @given(cas=reseaux())
 @example(cas=MELANGE)
 def test_duree_totale(student: Any, cas: Cas) -> None:
@@ -244,6 +247,7 @@ def test_duree_totale(student: Any, cas: Cas) -> None:
     )
 
 
+@pytest.mark.timeline
 @given(cas=reseaux(au_moins_un_timeout=True))
 @example(cas=MELANGE)
 @example(cas=FORMATS_ENTIER)
