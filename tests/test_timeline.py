@@ -79,20 +79,19 @@ SHAPES = {
 
 def test_each_shape_is_drawn_as_its_golden_file_says() -> None:
     text = "".join(
-        f"== {name}\n{timeline.title(t)}\n{timeline.draw(t).plain}\n\n"
-        for name, t in SHAPES.items()
+        f"== {name}\n{timeline.title(t)}\n{timeline.plain(t)}\n\n" for name, t in SHAPES.items()
     )
     check_golden("timelines.txt", text)
 
 
 @pytest.mark.parametrize("shape", SHAPES.values(), ids=SHAPES.keys())
 def test_the_drawing_fits_80_columns_under_the_report_indent(shape: Timeline) -> None:
-    for line in timeline.draw(shape).plain.splitlines():
+    for line in timeline.plain(shape).splitlines():
         assert 6 + len(line) <= COLUMNS, line
 
 
 def test_sequential_bars_end_where_the_next_begins() -> None:
-    rows = timeline.draw(SEQUENTIAL).plain.splitlines()
+    rows = timeline.plain(SEQUENTIAL).splitlines()
     first, second = rows[0], rows[1]
     assert first.rstrip().endswith(timeline.BAR)
     # The second call starts in the column right after the first one ends.
@@ -100,19 +99,19 @@ def test_sequential_bars_end_where_the_next_begins() -> None:
 
 
 def test_concurrent_bars_all_start_at_zero() -> None:
-    rows = timeline.draw(CONCURRENT).plain.splitlines()[:3]
+    rows = timeline.plain(CONCURRENT).splitlines()[:3]
     starts = {row.index(timeline.BAR) for row in rows}
     assert len(starts) == 1
 
 
 def test_a_blocking_call_fills_every_row() -> None:
-    rows = timeline.draw(BLOCKING).plain.splitlines()
+    rows = timeline.plain(BLOCKING).splitlines()
     assert timeline.BLOCKED in rows[0] and timeline.BLOCKED in rows[1]
     assert "l'event loop bloquée" in rows[-1]
 
 
 def test_calls_of_one_function_are_cut_where_they_differ() -> None:
-    text = timeline.draw(UNFINISHED_AND_MANY).plain
+    text = timeline.plain(UNFINISHED_AND_MANY)
     assert "recuperer(…1')" in text and "recuperer(…11')" in text
     assert timeline.OPEN in text and "et 3 autres appels" in text
 
@@ -218,3 +217,39 @@ def test_the_command_refuses_bad_input_in_one_line(
     assert (code, out) == (2, "")
     assert err.startswith("nox -s timeline -- : erreur : ") and err.count("\n") == 1
     assert expected in err
+
+
+# ---------------------------------------------------------------- the other formats
+
+
+def _report_with_a_timeline() -> Report:
+    from grader.results import ExerciseResult, TestResult
+
+    failed = TestResult(
+        id="async_duree_du_plus_long",
+        title="La version asynchrone dure autant que la plus longue attente",
+        hidden=True,
+        status=Status.FAILED,
+        score=0.0,
+        max_score=4.0,
+        message="run_async() a duré 6.00 s ; attendu 3.00 s",
+        timeline=SEQUENTIAL,
+    )
+    exercise = ExerciseResult("ex1_sync_vs_async", "Synchrone contre asynchrone", (failed,))
+    return Report(exercises=(exercise,))
+
+
+def test_the_classroom_summary_and_gradescope_show_the_timeline_monospaced() -> None:
+    from grader.formats import classroom, gradescope, json_report
+
+    report = _report_with_a_timeline()
+    drawing = timeline.plain(SEQUENTIAL)
+    summary = classroom.summary_markdown(report)
+    # Inside the fence, every row indented alike, so that the bars line up.
+    assert all(f"  {row}".rstrip() in summary for row in drawing.splitlines())
+    fence_open = summary.index("```text")
+    assert fence_open < summary.index(drawing.splitlines()[0]) < summary.rindex("```")
+    (test,) = gradescope.results(report)["tests"]
+    assert drawing in test["output"] and test["output_format"] == "text"
+    # The contract's JSON holds no timeline: its keys are fixed.
+    assert "Chronologie" not in json_report.render(report)

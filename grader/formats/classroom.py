@@ -45,6 +45,7 @@ from grader.formats.words import (
     number,
     points,
     test_name,
+    timeline_text,
 )
 from grader.results import Report, Status
 
@@ -195,7 +196,11 @@ def summary_markdown(report: Report) -> str:
                 f"{points(earned)}/{points(test.max_score)}{state}"
             )
             if test.status is not Status.PASSED and not exercise.problem and test.message.strip():
-                lines += _fenced(cut(test.message, MAX_MESSAGE_CHARS), indent="  ")
+                shown = cut(test.message, MAX_MESSAGE_CHARS)
+                if test.timeline is not None:
+                    # In the fence, a monospaced font: the bars line up.
+                    shown += "\n\n" + timeline_text(test)
+                lines += _fenced(shown, indent="  ")
             if test.status is not Status.PASSED and test.hint.strip():
                 lines.append(f"  - Piste : {_inline(test.hint.strip())}")
         if exercise.diagnostics:

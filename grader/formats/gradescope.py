@@ -48,7 +48,10 @@ def results(report: Report) -> dict[str, Any]:
                     "max_score": number(test.max_score),
                     "status": "passed" if test.status is Status.PASSED else "failed",
                     "output": message_for(
-                        exercise, test, with_diagnostics=carries_diagnostics(exercise, index)
+                        exercise,
+                        test,
+                        with_diagnostics=carries_diagnostics(exercise, index),
+                        with_timeline=True,
                     ),
                     "output_format": "text",
                     "visibility": AFTER_PUBLISHED if test.hidden else VISIBLE,

@@ -299,7 +299,12 @@ def _failure(test: TestResult) -> RenderableType:
 def _timeline(test: TestResult) -> list[RenderableType]:
     if test.timeline is None:
         return []
-    drawing = timeline.draw(test.timeline)
+    drawing = Text()
+    for i, row in enumerate(timeline.rows(test.timeline)):
+        if i:
+            drawing.append("\n")
+        for chunk, style in row:
+            drawing.append(chunk, style=style)
     drawing.no_wrap = True
     drawing.overflow = "ignore"
     return [_indented(_text(timeline.title(test.timeline), style="bold"), 2), _indented(drawing, 2)]

@@ -6,11 +6,11 @@ watched (`results.Span`), a `▲` marks each line printed, and `░` fills every
 row while a blocking call held the event loop. The drawing fits 80 columns
 under the report's indent, reads the same without colour, and depends on the
 timeline alone (never on the terminal), so it can be kept in golden files.
+It imports nothing but the results: the formats that never load rich (JUnit,
+Classroom, Gradescope) show it too, as `plain` text.
 """
 
 from __future__ import annotations
-
-from rich.text import Text
 
 from grader.results import Timeline
 
@@ -88,10 +88,11 @@ def _common_function(timeline: Timeline) -> str:
     return names.pop() if len(names) == 1 and all("(" in s.label for s in timeline.spans) else ""
 
 
-def draw(timeline: Timeline) -> Text:
-    """The timeline as rows of text, the axis last, `WIDTH` columns at most, never wrapped.
+def rows(timeline: Timeline) -> list[list[tuple[str, str]]]:
+    """The drawing's lines, the axis and the legend last, each as (text, style) pieces.
 
-    Styled for a terminal; a console without colour drops the styles. When
+    `WIDTH` columns at most; a style is a rich style name the terminal report
+    applies and every other format drops. When
     every call is of one function (the title names it), a row shows its
     arguments only, so that they fit.
     """
@@ -154,13 +155,8 @@ def draw(timeline: Timeline) -> Text:
             free = c + len(number) + 1
     axis = "".join(scale).rstrip()
 
-    text = Text()
-    for line in lines:
-        for chunk, style in line:
-            text.append(chunk, style=style)
-        text.append("\n")
-    text.append(" " * (width + 1) + "".join(ruler) + "\n", style="dim")
-    text.append(" " * (width + 1) + axis)
+    lines.append([(" " * (width + 1) + "".join(ruler), "dim")])
+    lines.append([(" " * (width + 1) + axis, "")])
     legend = []
     if timeline.printed:
         legend.append(f"{PRINTED} : une ligne affichée")
@@ -170,6 +166,10 @@ def draw(timeline: Timeline) -> Text:
         legend.append(f"{OPEN} : pas fini quand l'appel a rendu la main")
     if timeline.more:
         legend.append(f"… et {timeline.more} autres appels, non dessinés")
-    for item in legend:
-        text.append("\n" + item)
-    return text
+    lines.extend([(item, "")] for item in legend)
+    return lines
+
+
+def plain(timeline: Timeline) -> str:
+    """The drawing as plain text, one line per row (for logs and every other format)."""
+    return "\n".join("".join(chunk for chunk, _ in row) for row in rows(timeline))

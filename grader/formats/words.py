@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from grader.formats import timeline
 from grader.results import Diagnostic, ExerciseResult, Status, TestResult
 
 STATUS_LABELS: Mapping[Status, str] = MappingProxyType(
@@ -82,16 +83,34 @@ def diagnostic_text(diagnostic: Diagnostic) -> str:
     return f"{head} : {cut(diagnostic.message, MAX_DIAGNOSTIC_CHARS)}"
 
 
-def message_for(exercise: ExerciseResult, test: TestResult, *, with_diagnostics: bool) -> str:
-    """What went wrong, the course hint, and the exercise's pitfalls when asked."""
+def message_for(
+    exercise: ExerciseResult,
+    test: TestResult,
+    *,
+    with_diagnostics: bool,
+    with_timeline: bool = False,
+) -> str:
+    """What went wrong, the course hint, and the exercise's pitfalls when asked.
+
+    `with_timeline`: a failed timing test's timeline follows its message, for
+    formats shown in a monospaced font (Gradescope's text output).
+    """
     parts: list[str] = []
     if test.status is not Status.PASSED:
         parts.append(cut(test.message, MAX_MESSAGE_CHARS) or STATUS_LABELS[test.status])
+        if with_timeline and test.timeline is not None:
+            parts.append(timeline_text(test))
         if test.hint.strip():
             parts.append(f"Piste : {test.hint.strip()}")
     if with_diagnostics:
         parts.extend(f"Attention — {diagnostic_text(d)}" for d in exercise.diagnostics)
     return "\n".join(parts)
+
+
+def timeline_text(test: TestResult) -> str:
+    """A failed timing test's timeline as plain text: its title, then the drawing."""
+    assert test.timeline is not None
+    return f"{timeline.title(test.timeline)}\n{timeline.plain(test.timeline)}"
 
 
 def carries_diagnostics(exercise: ExerciseResult, index: int) -> bool:

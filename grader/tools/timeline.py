@@ -124,7 +124,7 @@ def draw_call(target: Path, exercise: ExerciseSpec, out: TextIO) -> int:
         print(f"{call} a duré {execution.elapsed:.2f} s sans appeler {names}.", file=out)
     else:
         print(drawing.title(drawn), file=out)
-        print(drawing.draw(drawn).plain, file=out)
+        print(drawing.plain(drawn), file=out)
     if execution.lines:
         print("\nLignes affichées :", file=out)
         for line in execution.lines[:MAX_LINES]:
