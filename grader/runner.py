@@ -26,7 +26,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader import protocol as p
-from grader.isolation.pool import ChildPool, PoolBroken, child_environment, fork_server_available
+from grader.isolation.judges import (
+    JudgeServer,
+    JudgeServerLost,
+    child_environment,
+    fork_server_available,
+)
 from grader.isolation.sandbox import Executors, Mode, Sandbox, choose
 from grader.metadata import SUITES, Catalogue, ExerciseSpec, TestSpec, load_catalogue
 from grader.results import (
@@ -48,11 +53,6 @@ DEFAULT_TIME_LIMIT = 5.0
 # Extra real seconds the parent grants a child beyond its tests' limits
 # (process start, pytest's collection) before it kills it outright.
 _START_GRACE = 20.0
-
-# What `_run_child` answers when the fork server died under the child: the
-# tests it was running are run again (it may be another copy's doing).
-SERVER_LOST = -1000
-
 
 _STATUSES = frozenset(s.value for s in Status)
 
@@ -114,7 +114,7 @@ def _run_child(
     public_only: bool,
     expected: int,
     suites: Path,
-    pool: ChildPool | None,
+    judges: JudgeServer | None,
     executors: Executors | None,
 ) -> tuple[Path, str, int | None]:
     results = workdir / f"results-{attempt}.jsonl"
@@ -135,12 +135,10 @@ def _run_child(
     )
     # The child stops itself at each test's limit; this is the backstop.
     hard_limit = _START_GRACE + time_limit * (expected + 1)
-    if pool is not None:
-        try:
-            # The fork server's request pipe is private: the key can ride in the task.
-            return results, task.key, pool.run(task, workdir, hard_limit)
-        except PoolBroken:
-            return results, task.key, SERVER_LOST
+    if judges is not None:
+        # The fork server's request pipe is private: the key can ride in the task.
+        # JudgeServerLost goes up to the caller, which runs the tests again.
+        return results, task.key, judges.run(task, workdir, hard_limit)
     return results, task.key, _run_subprocess(task, workdir, hard_limit)
 
 
@@ -186,7 +184,7 @@ def grade_exercise(
     time_limit: float = DEFAULT_TIME_LIMIT,
     public_only: bool = False,
     suites: Path = SUITES,
-    pool: ChildPool | None = None,
+    judges: JudgeServer | None = None,
     executors: Executors | None = None,
 ) -> tuple[ExerciseResult, dict[str, float]]:
     """Grade one exercise of the student's folder; also returns real and virtual seconds."""
@@ -214,20 +212,21 @@ def grade_exercise(
                 break
             batch = remaining[:1] if isolate else remaining
             skip = ids - set(batch)
-            results_file, key, code = _run_child(
-                target,
-                exercise,
-                skip,
-                workdir,
-                attempt,
-                time_limit,
-                public_only,
-                len(batch),
-                suites,
-                pool,
-                executors,
-            )
-            if code == SERVER_LOST:
+            try:
+                results_file, key, code = _run_child(
+                    target,
+                    exercise,
+                    skip,
+                    workdir,
+                    attempt,
+                    time_limit,
+                    public_only,
+                    len(batch),
+                    suites,
+                    judges,
+                    executors,
+                )
+            except JudgeServerLost:
                 # The child was orphaned and may have run on for a while: nothing
                 # it wrote counts. Which test did it is only known when tests run
                 # one by one; once may be bad luck (another copy killed the shared
@@ -347,19 +346,19 @@ def grade(
     time_limit: float = DEFAULT_TIME_LIMIT,
     catalogue: Catalogue | None = None,
     suites: Path = SUITES,
-    pool: ChildPool | None = None,
+    judges: JudgeServer | None = None,
     sandbox: Sandbox | None = None,
 ) -> Report:
     """Grade the exercise modules found in `target`.
 
-    `pool` lets several grades share one fork server of judges (batch
+    `judges` lets several grades share one fork server of judges (batch
     grading); without one, this call starts its own where the platform can
     fork. `sandbox` is the run's choice (`grader.isolation.sandbox.choose`); without
     one, the sandbox is used where it works. Student code runs in executors
     of this call's own, which end with it.
     """
-    if pool is None and fork_server_available():
-        with ChildPool() as own_pool:
+    if judges is None and fork_server_available():
+        with JudgeServer() as own_judges:
             return grade(
                 target,
                 only,
@@ -368,7 +367,7 @@ def grade(
                 time_limit=time_limit,
                 catalogue=catalogue,
                 suites=suites,
-                pool=own_pool,
+                judges=own_judges,
                 sandbox=sandbox,
             )
     catalogue = catalogue or load_catalogue()
@@ -391,7 +390,7 @@ def grade(
                     time_limit=time_limit,
                     public_only=public_only,
                     suites=suites,
-                    pool=pool,
+                    judges=judges,
                     executors=executors,
                 ),
                 chosen,
@@ -401,8 +400,8 @@ def grade(
         # Ctrl-C (or SIGTERM, see `grader.cli`): the judges are killed now,
         # so the threads waiting on them end within moments rather than
         # when their tests would have.
-        if pool is not None:
-            pool.stop()
+        if judges is not None:
+            judges.stop()
         raise
     finally:
         if executors is not None:

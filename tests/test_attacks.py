@@ -43,7 +43,7 @@ ATTACKS: dict[str, tuple[Status | set[Status], list[str | tuple[str, ...]]]] = {
     "bad_str": (Status.ERROR, ["Illisible", "illisible"]),
     "huge_print": (Status.FAILED, ["travail(2) a renvoyé 0"]),
     # The deadline is kept by the judge, out of the student's reach.
-    "no_watchdog": (Status.TIMEOUT, ["temps réel"]),
+    "no_deadline": (Status.TIMEOUT, ["temps réel"]),
     "clock_back": (Status.ERROR, ["horloge"]),
 }
 
@@ -74,5 +74,5 @@ def test_an_attack_earns_nothing_and_the_rest_is_scored(name: str) -> None:
 
 
 def test_no_attack_left_a_process_behind(reaper: Callable[[], list[int]]) -> None:
-    grade_attack("no_watchdog")
+    grade_attack("no_deadline")
     assert reaper() == []

@@ -137,7 +137,7 @@ def test_without_the_fork_server_children_are_plain_subprocesses(name: str) -> N
     result, _ = grade_exercise(
         ENGINE / "submissions" / name,
         CATALOGUE.get("exo"),
-        pool=None,
+        judges=None,
         suites=ENGINE / "suites",
     )
     assert result.score == score
@@ -152,7 +152,7 @@ def test_without_the_fork_server_killing_the_parent_kills_the_judge_and_only_tha
     result, _ = grade_exercise(
         ENGINE / "submissions" / "kill_parent",
         CATALOGUE.get("exo"),
-        pool=None,
+        judges=None,
         suites=ENGINE / "suites",
     )
     statuses = {t.id: t.status for t in result.tests}

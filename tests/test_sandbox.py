@@ -243,10 +243,10 @@ def test_a_copy_cannot_reach_its_classmates(sandbox: Sandbox) -> None:
     # the user, the machine's own when it is root.
     from concurrent.futures import ThreadPoolExecutor
 
-    from grader.isolation.pool import ChildPool
+    from grader.isolation.judges import JudgeServer
 
     honest = ENGINE / "submissions" / "correct"
-    with ChildPool() as pool, ThreadPoolExecutor(max_workers=3) as threads:
+    with JudgeServer() as judges, ThreadPoolExecutor(max_workers=3) as threads:
 
         def one(folder: Path) -> Report:
             return grade(
@@ -254,7 +254,7 @@ def test_a_copy_cannot_reach_its_classmates(sandbox: Sandbox) -> None:
                 catalogue=CATALOGUE,
                 suites=ENGINE / "suites",
                 sandbox=sandbox,
-                pool=pool,
+                judges=judges,
             )
 
         futures = [threads.submit(one, f) for f in (honest, ESCAPES / "classmates", honest)]
@@ -274,7 +274,7 @@ def test_a_class_of_escapes(
     import csv
     from functools import partial
 
-    from grader.isolation.pool import ChildPool
+    from grader.isolation.judges import JudgeServer
     from grader.tools.batch import grade_class
 
     home = tmp_path / "home"
@@ -296,13 +296,13 @@ def test_a_class_of_escapes(
         (folder / "cible.txt").write_text(targets.get(name, ""))
     shutil.copytree(ENGINE / "submissions" / "correct", classroom / "honnete" / "exercises")
     notes = tmp_path / "notes.csv"
-    with ChildPool() as pool:
+    with JudgeServer() as judges:
         engine = partial(
             grade,
             catalogue=CATALOGUE,
             suites=ENGINE / "suites",
             sandbox=sandbox,
-            pool=pool,
+            judges=judges,
         )
         code = grade_class(classroom, notes, only=["exo"], jobs=2, grade=engine, progress=False)
     assert code == 0

@@ -293,7 +293,7 @@ class VirtualClock:
         self.observer: LoopObserver | None = None
         # While observed: the callbacks run so far, the latest one, and each
         # start of a loop with the thread's CPU time then, read by the
-        # diagnostics' watchdog thread.
+        # diagnostics' sampler thread.
         self.steps = 0
         self.step: asyncio.Handle | None = None
         self.run_start: tuple[int, float] = (0, 0.0)
@@ -433,7 +433,7 @@ class _Observed:
         clock = self._loop._clock  # type: ignore[attr-defined]
         clock.waited()  # each step starts its own count of clock reads
         if clock.observer is not None:
-            # Two stores, read by the diagnostics' watchdog thread: any clock
+            # Two stores, read by the diagnostics' sampler thread: any clock
             # read here would cost more than a busy loop can afford.
             clock.steps += 1
             clock.step = self

@@ -15,10 +15,10 @@ What is watched, and how, in the grading child (one `Monitor` per session):
   thread is noted, then the real function runs; anywhere else (at import, in
   a plain function, in a worker thread) the wrapper just calls through.
 - `cpu-bound`: the loop's thread only counts the callbacks it runs; a
-  watchdog thread reads that thread's CPU clock every few milliseconds and
+  sampler thread reads that thread's CPU clock every few milliseconds and
   charges the time to the callback running. CPU time, because a loaded
   machine slows the code down without giving it more CPU seconds to use: the
-  verdict does not flip under load. The watchdog also notes where a long step
+  verdict does not flip under load. The sampler also notes where a long step
   is; that place is then widened to the loop that holds the line, so where a
   look falls does not matter.
 - `never-awaited`: coroutine objects remember the line that created them
@@ -80,9 +80,9 @@ from grader.results import Diagnostic
 # CPU seconds one step of a coroutine may hold the loop before it is reported:
 # ordinary steps take microseconds, so noise never comes near it.
 CPU_THRESHOLD = 0.25
-# CPU seconds into a step when the watchdog notes where it is.
+# CPU seconds into a step when the sampler notes where it is.
 _SAMPLE_AFTER = 0.1
-# Real seconds between two looks of the watchdog.
+# Real seconds between two looks of the sampler.
 _WATCH_EVERY = 0.01
 # Only the frame that created a coroutine matters: the line with the missing await.
 _ORIGIN_DEPTH = 1
@@ -176,7 +176,7 @@ class _Patch:
 
 @dataclass
 class _Look:
-    """What the watchdog saw of the loop thread at one look."""
+    """What the sampler saw of the loop thread at one look."""
 
     clock: VirtualClock
     run: int  # which start of a loop on that clock: a new run is not the same step
@@ -222,9 +222,9 @@ class Monitor:
     _patches: list[_Patch] = field(default_factory=list, init=False)
     _io_depth: int = field(default=0, init=False)
     _cpu_clocks: dict[int, int | None] = field(default_factory=dict, init=False)
-    _watchdog: threading.Thread | None = field(default=None, init=False)
+    _sampler: threading.Thread | None = field(default=None, init=False)
     _stopping: threading.Event = field(default_factory=threading.Event, init=False)
-    # Held by the watchdog while it looks, and by end_test while it collects.
+    # Held by the sampler while it looks, and by end_test while it collects.
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
     _sources: dict[str, ast.Module | None] = field(default_factory=dict, init=False)
     _saved_depth: int = field(default=0, init=False)
@@ -241,15 +241,15 @@ class Monitor:
         # io.open is builtins.open, and pathlib opens files through it.
         self._patch(io, "open", lambda _original: builtins.open)
         self._stopping.clear()
-        self._watchdog = threading.Thread(target=self._watch, name="grader-watchdog", daemon=True)
-        self._watchdog.start()
+        self._sampler = threading.Thread(target=self._watch, name="grader-sampler", daemon=True)
+        self._sampler.start()
 
     def stop(self) -> None:
         """Called once, at the end of the session."""
         self._stopping.set()
-        if self._watchdog is not None:
-            self._watchdog.join(timeout=1.0)
-            self._watchdog = None
+        if self._sampler is not None:
+            self._sampler.join(timeout=1.0)
+            self._sampler = None
         for patch in reversed(self._patches):
             if patch.own:
                 setattr(patch.owner, patch.name, patch.original)
@@ -293,10 +293,10 @@ class Monitor:
         # Coroutines and tasks caught in reference cycles are finalized now, in
         # this test, rather than whenever the collector happens to run.
         gc.collect()
-        with self._lock:  # the watchdog may be charging the last step
+        with self._lock:  # the sampler may be charging the last step
             found = [self._blocking_sleep(call) for call in clock.blocking] + self._found
             self._found = []
-        # Two threads report (the loop's and the watchdog): the order of the
+        # Two threads report (the loop's and the sampler): the order of the
         # lines is the one order that never depends on which came first.
         return sorted(found, key=lambda d: (d.file or "", d.line or 0, d.kind))
 
@@ -421,7 +421,7 @@ class Monitor:
 
     # -- cpu-bound -----------------------------------------------------------------
     def _watch(self) -> None:
-        """The watchdog thread: charges the loop thread's CPU time to the step that used it.
+        """The sampler thread: charges the loop thread's CPU time to the step that used it.
 
         Between two looks the loop thread ran the callbacks the step counter
         says; all the CPU time of the interval goes to the one running (or
@@ -499,7 +499,7 @@ class Monitor:
             filename, line, function, first = track.sample
             where = line_location(filename, self._steady_line(filename, line, first), function)
         else:
-            # No sample: one long call into C kept the watchdog out. Name the
+            # No sample: one long call into C kept the sampler out. Name the
             # function the step ran, which does not depend on when we looked.
             where = self._callback_location(track.handle)
         if where is None:
@@ -881,7 +881,7 @@ def _raised_at(exc: BaseException, is_user: Callable[[str], bool]) -> Location |
 
 
 _ASYNCIO_SLEEP_CODE = asyncio.sleep.__code__
-# Real time for the watchdog where there is no per-thread CPU clock: taken
+# Real time for the sampler where there is no per-thread CPU clock: taken
 # before the grader's time patches, which make time.monotonic virtual.
 _real_monotonic = time.monotonic
 

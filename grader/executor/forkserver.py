@@ -5,7 +5,7 @@ second importing asyncio, freezegun and this package before it runs a line of
 the student's; five exercises, or a class of two hundred, would pay it again
 and again. This server pays it once per copy graded and forks an executor
 per request. It holds nothing but the executor's own code: never a suite,
-the catalogue or a results key (the judges' fork server, `grader.isolation.zygote`, is
+the catalogue or a results key (the judges' fork server, `grader.isolation.judge_forkserver`, is
 another process), so a fork of it carries nothing a student may not see.
 
 The runner (`grader.isolation.sandbox.ExecutorServer`) starts one per copy, inside the

@@ -1,7 +1,7 @@
 """The processes between the runner, the judges and the student's code.
 
-- `zygote`: the judges' fork server, warm with pytest and hypothesis;
-- `pool`: the runner's handle on it (`ChildPool`);
+- `judge_forkserver`: the judges' fork server, warm with pytest and hypothesis;
+- `judges`: the runner's handle on it (`JudgeServer`), started again if killed;
 - `sandbox`: each copy's executor server, in a bubblewrap sandbox when it works.
 
 Both servers end the same way: `end_server`.

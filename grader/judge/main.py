@@ -107,7 +107,7 @@ def run_subprocess() -> int:
 
 
 def run_forked(task: dict[str, Any], workdir: str) -> None:
-    """Entry point of a judge forked from the fork server (see grader.isolation.zygote)."""
+    """Entry point of a judge forked from `grader.isolation.judge_forkserver`."""
     # A session of its own, so the runner can kill the judge; and no terminal.
     os.setsid()
     devnull = os.open(os.devnull, os.O_RDWR)

@@ -214,7 +214,7 @@ def _engine(
     unwind in moments instead of finishing their tests.
     """
     from grader import runner
-    from grader.isolation.pool import ChildPool, fork_server_available
+    from grader.isolation.judges import JudgeServer, fork_server_available
 
     sandbox = sandbox or choose(Mode.AUTO)
     if not sandbox.active and sandbox.mode is Mode.AUTO:
@@ -230,8 +230,8 @@ def _engine(
         return partial(runner.grade, sandbox=sandbox), _nothing
     # The heavy imports (pytest, hypothesis) are paid once for the class,
     # not once per submission.
-    pool = stack.enter_context(ChildPool())
-    return partial(runner.grade, pool=pool, sandbox=sandbox), pool.stop
+    judges = stack.enter_context(JudgeServer())
+    return partial(runner.grade, judges=judges, sandbox=sandbox), judges.stop
 
 
 def _nothing() -> None:

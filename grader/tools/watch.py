@@ -118,12 +118,12 @@ def watch(
     """Grade each saved exercise of `target` until Ctrl-C (KeyboardInterrupt)."""
     from grader import runner
     from grader.formats import terminal
-    from grader.isolation.pool import ChildPool, fork_server_available
+    from grader.isolation.judges import JudgeServer, fork_server_available
     from grader.isolation.sandbox import Mode, choose
 
     sandbox = choose(Mode.AUTO)
     print(banner(target), file=out, flush=True)
-    pool = ChildPool() if fork_server_available() else None
+    judges = JudgeServer() if fork_server_available() else None
     try:
         for saved in changes(target, catalogue):
             if out.isatty():
@@ -132,13 +132,13 @@ def watch(
             print(f"{', '.join(saved)} enregistré à {when} ; Ctrl-C pour arrêter.", file=out)
             out.flush()
             report = runner.grade(
-                target, saved, public_only=public_only, pool=pool, sandbox=sandbox
+                target, saved, public_only=public_only, judges=judges, sandbox=sandbox
             )
             out.write(terminal.render(report, color=color))
             out.flush()
     finally:
-        if pool is not None:
-            pool.close()
+        if judges is not None:
+            judges.close()
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""`python -m grader.isolation.zygote`: a warm process that forks judges on request.
+"""`python -m grader.isolation.judge_forkserver`: a warm process that forks judges on request.
 
 Why: a judge spends a quarter of a second importing pytest and hypothesis.
 Five exercises, or a class of two hundred, would pay that again and again.

@@ -1,6 +1,6 @@
-"""The parent's handle on the fork server (`grader.isolation.zygote`): run a child, wait, kill.
+"""The runner's handle on the judges' fork server (`judge_forkserver`): run a judge, wait, kill.
 
-One `ChildPool` serves many grades: `grade()` makes one for its own call, and
+One `JudgeServer` serves many grades: `grade()` makes one for its own call, and
 batch grading shares one across the whole class, so the heavy imports are paid
 once. Safe to use from several threads at once.
 """
@@ -21,11 +21,11 @@ from grader import protocol as p
 from grader.isolation import end_server
 
 
-class PoolBroken(Exception):
-    """The fork server is gone; the caller falls back to a plain subprocess."""
+class JudgeServerLost(Exception):
+    """The fork server died before the judge's end was known: its tests are run again."""
 
 
-class PoolStopped(BaseException):
+class JudgeServerStopped(BaseException):
     """The run is being stopped (Ctrl-C): no judge runs any more, none is run again.
 
     A BaseException, like the KeyboardInterrupt it follows from: the `except
@@ -57,19 +57,19 @@ def child_environment() -> dict[str, str]:
     return env
 
 
-class _Server:
-    """One running `grader.isolation.zygote` and the thread that reads its answers."""
+class _Process:
+    """One running `grader.isolation.judge_forkserver` and the thread that reads its answers."""
 
     def __init__(self) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "grader.isolation.zygote"],
+            [sys.executable, "-m", "grader.isolation.judge_forkserver"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             env=child_environment(),
             # Ctrl-C in a terminal signals its whole process group: the server
             # must not die of it on its own, or its judges would be orphaned and
-            # run again. The grader stops it (`ChildPool.stop`); if the grader
+            # run again. The grader stops it (`JudgeServer.stop`); if the grader
             # dies, the end of the server's input ends it and its judges.
             start_new_session=True,
         )
@@ -77,7 +77,7 @@ class _Server:
         self.dead = False  # set by the reader, under `lock`, once the server is gone
         self.lock = threading.Lock()
         self.ready = threading.Event()
-        self.reader = threading.Thread(target=self._read, name="grader-pool", daemon=True)
+        self.reader = threading.Thread(target=self._read, name="grader-judges", daemon=True)
         self.reader.start()
 
     def alive(self) -> bool:
@@ -124,31 +124,31 @@ class _Server:
             _kill_group(pid)
 
 
-class ChildPool:
+class JudgeServer:
     """Forks judges from a warm server, restarted if student code kills it."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._next_id = 0
-        self._server = _Server()
-        self._retired: list[_Server] = []
+        self._server = _Process()
+        self._retired: list[_Process] = []
         self._stopped = threading.Event()
 
-    def _live_server(self) -> _Server:
+    def _live_server(self) -> _Process:
         with self._lock:
             if not self._server.alive():
                 self._retired.append(self._server)
-                self._server = _Server()
+                self._server = _Process()
             return self._server
 
     def run(self, task: p.JudgeTask, workdir: Path, hard_limit: float) -> int | None:
         """Run a judge on `task` as a fork; its exit status, or None if killed.
 
-        Raises PoolBroken when the server died before the child's end was
+        Raises JudgeServerLost when the server died before the child's end was
         known: the caller runs the tests again rather than judge them.
         """
         if self._stopped.is_set():
-            raise PoolStopped
+            raise JudgeServerStopped
         server = self._live_server()
         server.ready.wait(60)
         with self._lock:
@@ -157,7 +157,7 @@ class ChildPool:
         request = _Request()
         with server.lock:
             if server.dead:
-                raise PoolBroken
+                raise JudgeServerLost
             server.requests[request_id] = request
         request_line = {"id": request_id, "task": p.to_wire(task), "workdir": str(workdir)}
         line = json.dumps(request_line, ensure_ascii=False) + "\n"
@@ -167,22 +167,22 @@ class ChildPool:
                 server.process.stdin.write(line.encode())
                 server.process.stdin.flush()
         except (OSError, ValueError) as exc:
-            raise PoolBroken from exc
+            raise JudgeServerLost from exc
         try:
             # The server answers at once; a minute of silence means it is lost.
             if not request.started.wait(60) or request.pid is None:
-                raise PoolBroken
+                raise JudgeServerLost
             if not request.ended.wait(hard_limit):
                 _kill_group(request.pid)
                 if not request.ended.wait(60):
-                    raise PoolBroken
+                    raise JudgeServerLost
                 if not request.broken:
                     return None
             if self._stopped.is_set():
-                raise PoolStopped
+                raise JudgeServerStopped
             if request.broken:
                 _kill_group(request.pid)  # an orphan of the dead server
-                raise PoolBroken
+                raise JudgeServerLost
             return request.exit
         finally:
             with server.lock:
@@ -197,7 +197,7 @@ class ChildPool:
     def stop(self) -> None:
         """Kill every judge now and run no other: the run is being stopped (Ctrl-C).
 
-        The threads waiting in `run` get `PoolStopped` within moments, so the
+        The threads waiting in `run` get `JudgeServerStopped` within moments, so the
         grade unwinds at once instead of waiting for its tests to end.
         """
         self._stopped.set()
@@ -207,7 +207,7 @@ class ChildPool:
             server.kill_judges()
         self.close()
 
-    def __enter__(self) -> ChildPool:
+    def __enter__(self) -> JudgeServer:
         return self
 
     def __exit__(
