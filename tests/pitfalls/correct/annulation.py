@@ -62,3 +62,21 @@ async def sauf_finally():
         return await asyncio.wait_for(serveur_finally(), 1)
     except TimeoutError:
         return "timeout"
+
+
+async def echoue():
+    await asyncio.sleep(1)
+    raise ValueError("panne")
+
+
+async def groupe_qui_echoue():
+    # The task group cancels this task when a child fails, then turns the
+    # cancellation into the ExceptionGroup: nothing is swallowed here.
+    vu = "rien"
+    try:
+        async with asyncio.TaskGroup() as groupe:
+            groupe.create_task(echoue())
+            groupe.create_task(asyncio.sleep(10))
+    except* ValueError:
+        vu = "panne vue"
+    return vu
