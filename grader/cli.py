@@ -40,18 +40,30 @@ EXIT_INTERRUPTED = 130
 PROG = "python -m grader"
 
 
-class Parser(argparse.ArgumentParser):
-    # argparse prints its whole usage block and exits by itself; the contract
-    # asks for a single line, so its complaints become ordinary usage errors.
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(_translate_argparse(message))
-
-
 class _HelpFormatter(argparse.HelpFormatter):
     def add_usage(
         self, usage: str | None, actions: Any, groups: Any, prefix: str | None = None
     ) -> None:
         super().add_usage(usage, actions, groups, "utilisation : " if prefix is None else prefix)
+
+
+class Parser(argparse.ArgumentParser):
+    """The kit's command lines (the grader's and its tools'): French help, one-line errors."""
+
+    def __init__(self, prog: str, description: str, epilog: str | None = None) -> None:
+        super().__init__(
+            prog=prog,
+            description=description,
+            epilog=epilog,
+            add_help=False,
+            formatter_class=_HelpFormatter,
+        )
+        self.add_argument("-h", "--help", action="help", help="affiche cette aide et s'arrête")
+
+    # argparse prints its whole usage block and exits by itself; the contract
+    # asks for a single line, so its complaints become ordinary usage errors.
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(_translate_argparse(message))
 
 
 def _translate_argparse(message: str) -> str:
@@ -69,6 +81,8 @@ def _translate_argparse(message: str) -> str:
     option, _, detail = message.removeprefix("argument ").partition(": ")
     if detail.startswith("expected one argument"):
         return f"{option} attend une valeur"
+    if detail.startswith(("invalid int value: ", "invalid float value: ")):
+        return f"{option} attend un nombre, pas {detail.partition(': ')[2]}"
     if detail.startswith("invalid choice: "):
         return f"valeur invalide pour {option} ; valeurs possibles : {', '.join(formats.FORMATS)}"
     if detail.startswith("ignored explicit argument "):
@@ -80,14 +94,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog=PROG,
         description="Corrige les exercices asyncio du dossier donné et affiche la note.",
-        add_help=False,
-        formatter_class=_HelpFormatter,
         epilog=(
             "Code de sortie : 0 quand la correction a eu lieu (quelle que soit la note), "
             "1 avec --min-score quand la note est en dessous, 2 pour une erreur d'utilisation."
         ),
     )
-    parser.add_argument("-h", "--help", action="help", help="affiche cette aide et s'arrête")
     parser.add_argument(
         "--target",
         metavar="DOSSIER",
@@ -175,10 +186,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         with stop_on_signals():
             return _main(build_parser().parse_args(argv), environ)
     except UsageError as exc:
-        # One line, whatever the message held: scripts read stderr line by line.
-        message = " ".join(str(exc).split())
-        print(f"{PROG} : erreur : {message}", file=sys.stderr)
-        return EXIT_USAGE
+        return usage_error(PROG, exc)
     except KeyboardInterrupt:
         print(f"{PROG} : correction interrompue", file=sys.stderr)
         return EXIT_INTERRUPTED
@@ -188,6 +196,14 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
+
+
+def usage_error(prog: str, exc: UsageError | str) -> int:
+    """Say a usage error on one line of stderr; the exit status for it."""
+    # One line, whatever the message held: scripts read stderr line by line.
+    message = " ".join(str(exc).split())
+    print(f"{prog} : erreur : {message}", file=sys.stderr)
+    return EXIT_USAGE
 
 
 # Said the moment Ctrl-C is pressed: the grade then takes a moment to unwind.

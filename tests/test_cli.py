@@ -455,3 +455,11 @@ def test_real_grade_under_a_long_tmpdir(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["score"] == 20
     assert list(long.iterdir()) == []
+
+
+def test_the_bench_refuses_bad_input_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    from grader.tools import bench
+
+    assert bench.main(["--runs", "x"]) == 2
+    err = capsys.readouterr().err
+    assert err == "python -m grader.tools.bench : erreur : --runs attend un nombre, pas 'x'\n"

@@ -282,3 +282,9 @@ def test_export_refuses_to_leak_and_leaves_nothing(tmp_path: Path) -> None:
 def test_catalogue_strings_survive_the_rewrite(value: str) -> None:
     data = {"exercise": [{"id": "ex", "title": value, "test": [{"id": "t", "hint": value}]}]}
     assert tomllib.loads(export.dump_catalogue(data)) == data
+
+
+def test_bad_input_is_one_line_and_status_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert export.main([]) == 2
+    err = capsys.readouterr().err
+    assert err == "python -m grader.tools.export : erreur : il manque : DOSSIER\n"

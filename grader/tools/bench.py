@@ -28,7 +28,6 @@ This measures real time on purpose: it is a benchmark, never a test verdict.
 
 from __future__ import annotations
 
-import argparse
 import importlib.util
 import json
 import os
@@ -46,6 +45,7 @@ from pathlib import Path
 from grader.isolation.sandbox import Mode, choose
 from grader.metadata import load_catalogue
 
+PROG = "python -m grader.tools.bench"
 TARGET_MEDIAN_SECONDS = 1.5
 TARGET_SPEEDUP = 100.0  # virtual seconds per real second
 TARGET_PEAK_MB = 200.0
@@ -215,9 +215,9 @@ def bench_class(solutions: Path, students: int, jobs: int | None) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m grader.tools.bench", description="Mesure la vitesse du correcteur."
-    )
+    from grader import cli, usage
+
+    parser = cli.Parser(prog=PROG, description="Mesure la vitesse du correcteur.")
     parser.add_argument("--runs", type=int, default=10, help="nombre de corrections (10)")
     parser.add_argument("--target", default="solutions", help="dossier corrigé (solutions)")
     parser.add_argument("--jobs", type=int, default=None, help="passé au correcteur")
@@ -232,7 +232,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=None,
         help="une autre copie du kit, mesurée dans le même passage (ex. : git worktree)",
     )
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except usage.UsageError as exc:
+        return cli.usage_error(PROG, exc)
     target = Path(args.target).resolve()
     baseline = Path(args.baseline).resolve() if args.baseline else None
     exercise_ids = load_catalogue().ids

@@ -19,7 +19,6 @@ an export that would leak one is deleted and reported as an error.
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import shutil
@@ -31,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent.parent
+PROG = "python -m grader.tools.export"
 
 TEMPLATE = "template"
 CATALOGUE = "grader/exercises.toml"
@@ -289,21 +289,25 @@ def _write(target: Path, text: str) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m grader.tools.export",
+    from grader import cli, usage
+
+    parser = cli.Parser(
+        prog=PROG,
         description=(
             "Écrit dans DOSSIER le dépôt que reçoivent les élèves : les énoncés, le correcteur "
             "et les tests publics, sans les solutions ni les tests cachés."
         ),
     )
     parser.add_argument("dossier", metavar="DOSSIER", help="dossier à créer (ou vide)")
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except usage.UsageError as exc:
+        return cli.usage_error(PROG, exc)
     dest = Path(args.dossier)
     try:
         written = export(dest)
     except ExportError as exc:
-        print(f"python -m grader.tools.export : erreur : {exc}", file=sys.stderr)
-        return 2
+        return cli.usage_error(PROG, str(exc))
     print(f"Dépôt des élèves écrit dans {dest} ({len(written)} fichiers).")
     print(
         "Étapes suivantes : créez-en un dépôt GitHub, cochez « Template repository » dans ses "

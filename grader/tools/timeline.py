@@ -38,9 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
             "Lance l'appel d'exemple d'un exercice sur l'horloge virtuelle et dessine sa "
             "chronologie, sans le corriger."
         ),
-        add_help=False,
     )
-    parser.add_argument("-h", "--help", action="help", help="affiche cette aide et s'arrête")
     parser.add_argument(
         "exercise",
         metavar="EXERCICE",
@@ -63,16 +61,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         target = Path(args.target)
         usage.check_target(target, [exercise])
     except usage.UsageError as exc:
-        message = " ".join(str(exc).split())
-        if message.startswith("il manque"):
-            message = (
+        if str(exc).startswith("il manque"):
+            exc = usage.UsageError(
                 "donnez l'exercice à dessiner, par exemple : nox -s timeline -- ex2_telechargeur"
             )
-        print(f"{PROG} : erreur : {message}", file=sys.stderr)
-        return cli.EXIT_USAGE
+        return cli.usage_error(PROG, exc)
     if exercise.timeline is None:
-        print(f"{PROG} : erreur : {exercise.id} n'a pas d'appel d'exemple", file=sys.stderr)
-        return cli.EXIT_USAGE
+        return cli.usage_error(PROG, f"{exercise.id} n'a pas d'appel d'exemple")
     with cli.stop_on_signals():
         return draw_call(target.resolve(), exercise, sys.stdout)
 

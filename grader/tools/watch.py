@@ -36,9 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = cli.Parser(
         prog=PROG,
         description="Corrige un exercice chaque fois que vous l'enregistrez.",
-        add_help=False,
     )
-    parser.add_argument("-h", "--help", action="help", help="affiche cette aide et s'arrête")
     parser.add_argument(
         "--target",
         metavar="DOSSIER",
@@ -88,16 +86,11 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         target = Path(args.target)
         usage.check_target(target, list(catalogue.exercises))
     except usage.UsageError as exc:
-        print(f"{PROG} : erreur : {' '.join(str(exc).split())}", file=sys.stderr)
-        return cli.EXIT_USAGE
+        return cli.usage_error(PROG, exc)
     try:
         import watchfiles  # noqa: F401
     except ImportError:
-        print(
-            f"{PROG} : erreur : le module watchfiles manque ; lancez plutôt « nox -s watch »",
-            file=sys.stderr,
-        )
-        return cli.EXIT_USAGE
+        return cli.usage_error(PROG, "le module watchfiles manque ; lancez plutôt « nox -s watch »")
     color = cli.use_color(args, environ, sys.stdout)
     try:
         with cli.stop_on_signals():

@@ -67,17 +67,26 @@ def sleeps(calls: list[BlockingCall]) -> list[Diagnostic]:
     return [_busy_wait(call) if call.spinning else _blocking_sleep(call) for call in calls]
 
 
+def _at(kind: str, call: BlockingCall, message: str) -> Diagnostic:
+    where = call.where
+    return Diagnostic(
+        kind=kind,
+        file=where.file if where else None,
+        line=where.line if where else None,
+        message=message,
+    )
+
+
 def _blocking_sleep(call: BlockingCall) -> Diagnostic:
     where = call.where
     code = quoted(where) if where and where.code else f"time.sleep({call.duration:g})"
     held = "tout le programme est figé"
     if call.held:
         held = f"tâches retenues : {counted(call.held)}"
-    return Diagnostic(
-        kind="blocking-call",
-        file=where.file if where else None,
-        line=where.line if where else None,
-        message=(
+    return _at(
+        "blocking-call",
+        call,
+        (
             f"{code} bloque l'event loop : pendant {call.duration:g} s aucune autre tâche ne "
             f"peut avancer ({held}). Dans une coroutine, on attend avec « await "
             "asyncio.sleep(...) », qui laisse les autres tâches travailler (voir « async et "
@@ -94,11 +103,10 @@ def _busy_wait(call: BlockingCall) -> Diagnostic:
         if call.held
         else " ; la tâche reprend la main sans cesse sans rien attendre"
     )
-    return Diagnostic(
-        kind="busy-wait",
-        file=where.file if where else None,
-        line=where.line if where else None,
-        message=(
+    return _at(
+        "busy-wait",
+        call,
+        (
             f"{code} : attente active, le processeur tourne à vide pendant "
             f"{call.duration:.2f} s{held}. Pour laisser passer du temps, « await "
             "asyncio.sleep(durée) » ; pour attendre un événement, « await "
