@@ -23,6 +23,10 @@ from grader.results import ExerciseResult, Report, Status, TestResult
 from grader.tools import batch
 
 ROOT = Path(__file__).resolve().parent.parent
+NOWHERE = (
+    "aucun module d'exercice trouvé (ni dans exercises/, ni à la racine, ni un niveau plus bas, "
+    "ou à plusieurs endroits)"
+)
 
 IDS = load_catalogue().ids
 MAX_SCORES = {e.id: e.max_score for e in load_catalogue().exercises}
@@ -93,23 +97,25 @@ def run_class(root: Path, engine: batch.GradeFunction, **kwargs: object) -> tupl
 
 def test_one_row_per_student_folder(tmp_path: Path) -> None:
     root = make_class(tmp_path / "classe", ["bob", "alice", "zero_claire"])
-    (root / "pas_une_copie").mkdir()  # no exercises/: not a student
+    (root / "pas_une_copie").mkdir()  # no module anywhere: a row that says so
     (root / ".git").mkdir()
     (root / "notes.txt").write_text("", encoding="utf-8")
     engine = FakeEngine()
     status, out = run_class(root, engine, jobs=2)
     assert status == 0
     rows = read_csv(tmp_path / "notes.csv")
-    assert [r["eleve"] for r in rows] == ["alice", "bob", "zero_claire"]
+    assert [r["eleve"] for r in rows] == ["alice", "bob", "pas_une_copie", "zero_claire"]
+    assert rows[2]["probleme"] == NOWHERE and rows[2]["total"] == "0"
+    rows = [r for r in rows if r["eleve"] != "pas_une_copie"]
     header = list(rows[0])
-    assert header == ["eleve", *IDS, "total", "probleme"]
+    assert header == ["eleve", *IDS, "total", "probleme", "explication"]
     assert rows[0]["total"] == str(20 * len(IDS)) and rows[0]["probleme"] == ""
     assert all(rows[0][name] == "20" for name in IDS)
     assert rows[2]["total"] == "0"
     # Each submission is graded once, one exercise at a time (the class is the parallelism).
     assert sorted(c[0] for c in engine.calls) == ["alice", "bob", "zero_claire"]
     assert all(c[2] == 1 for c in engine.calls)
-    assert "3 copies corrigées" in out
+    assert "4 copies corrigées" in out
 
 
 def test_only_limits_the_columns(tmp_path: Path) -> None:
@@ -119,7 +125,7 @@ def test_only_limits_the_columns(tmp_path: Path) -> None:
     assert status == 0
     assert engine.calls == [("alice", ("ex2_telechargeur",), 1)]
     rows = read_csv(tmp_path / "notes.csv")
-    assert list(rows[0]) == ["eleve", "ex2_telechargeur", "total", "probleme"]
+    assert list(rows[0]) == ["eleve", "ex2_telechargeur", "total", "probleme", "explication"]
     assert rows[0]["ex2_telechargeur"] == "20" and rows[0]["total"] == "20"
 
 
@@ -149,8 +155,38 @@ def test_a_folder_without_exercise_modules_is_not_graded(tmp_path: Path) -> None
     run_class(root, engine)
     assert [c[0] for c in engine.calls] == ["alice"]
     rows = {r["eleve"]: r for r in read_csv(tmp_path / "notes.csv")}
-    assert rows["vide"]["probleme"] == "aucun module d'exercice dans exercises/"
+    assert rows["vide"]["probleme"] == NOWHERE
     assert rows["vide"]["total"] == "0"
+
+
+def test_modules_at_the_root_or_one_level_down_are_found(tmp_path: Path) -> None:
+    root = tmp_path / "classe"
+    for name, where in (("racine", ""), ("clone", "depot/exercises/"), ("envoi", "depot/")):
+        folder = root / name / where
+        folder.mkdir(parents=True)
+        (folder / f"{IDS[0]}.py").write_text("", encoding="utf-8")
+    # Two places each holding modules: which one counts is not for the grader to guess.
+    for twice in ("a", "b"):
+        (root / "double" / twice).mkdir(parents=True)
+        (root / "double" / twice / f"{IDS[0]}.py").write_text("", encoding="utf-8")
+    engine = FakeEngine()
+    run_class(root, engine, only=[IDS[0]])
+    assert len(engine.calls) == 3
+    rows = {r["eleve"]: r for r in read_csv(tmp_path / "notes.csv")}
+    assert all(rows[name]["probleme"] == "" for name in ("racine", "clone", "envoi"))
+    assert rows["double"]["probleme"] == NOWHERE
+
+
+def test_a_cell_a_student_wrote_never_becomes_a_formula(tmp_path: Path) -> None:
+    rows = [
+        batch.Row('=HYPERLINK("http://x")', {}, 0.0, 20.0, "", "+1 et @moi\n-ligne"),
+        batch.Row("alice", {}, 20.0, 20.0, "", "Les attentes s'additionnent."),
+    ]
+    batch.write_csv(rows, [], tmp_path / "notes.csv")
+    read = read_csv(tmp_path / "notes.csv")
+    assert read[0]["eleve"] == '\'=HYPERLINK("http://x")'
+    assert read[0]["explication"] == "'+1 et @moi -ligne"
+    assert read[1]["explication"] == "Les attentes s'additionnent."
 
 
 def test_submissions_are_graded_at_the_same_time(tmp_path: Path) -> None:
@@ -311,6 +347,7 @@ def test_real_class_has_one_row_per_student(real_class: dict[str, dict[str, str]
         "hostile",
         "partielle",
         "pas_commencee",
+        "pas_une_copie",
         "vide",
     ]
 
@@ -345,15 +382,22 @@ def test_real_class_flags(real_class: dict[str, dict[str, str]]) -> None:
     assert real_class["pas_commencee"]["probleme"] == (
         "copie non commencée : toutes les fonctions sont encore « à compléter »"
     )
+    # Each exercise's own problem, named.
     assert real_class["cassee"]["probleme"] == (
-        "aucun test n'a pu s'exécuter (erreur ou temps dépassé à chaque test)"
+        "ex1_sync_vs_async : ne s'importe pas (erreur de syntaxe dans ex1_sync_vs_async.py, "
+        "ligne 1 : def run_sync(:) ; ex2_telechargeur : ne s'importe pas (erreur de syntaxe "
+        "dans ex2_telechargeur.py, ligne 2 : async def telecharger()"
     )
     assert real_class["hostile"]["probleme"] == (
-        "temps dépassé à chaque test (une boucle sans fin ?) ; module absent : ex1_sync_vs_async"
+        "ex2_telechargeur : temps dépassé à chaque test (une boucle sans fin ?) ; "
+        "module absent : ex1_sync_vs_async"
     )
-    assert real_class["vide"]["probleme"] == "aucun module d'exercice dans exercises/"
-    for name in ("pas_commencee", "cassee", "hostile", "vide"):
+    assert real_class["vide"]["probleme"] == NOWHERE
+    assert real_class["pas_une_copie"]["probleme"] == NOWHERE
+    for name in ("pas_commencee", "cassee", "hostile", "vide", "pas_une_copie"):
         assert real_class[name]["total"] == "0"
+    # What ex1's EXPLICATION says reaches the teacher's sheet.
+    assert real_class["correcte"]["explication"].startswith("La version synchrone attend")
 
 
 def test_command_line_grades_a_class(tmp_path: Path) -> None:
@@ -381,5 +425,5 @@ def test_command_line_grades_a_class(tmp_path: Path) -> None:
     assert done.stdout == ""  # progress and summary go to stderr
     assert "[1/1] alice : 20/20" in done.stderr
     assert read_csv(csv_path) == [
-        {"eleve": "alice", "ex3_timeouts": "20", "total": "20", "probleme": ""}
+        {"eleve": "alice", "ex3_timeouts": "20", "total": "20", "probleme": "", "explication": ""}
     ]

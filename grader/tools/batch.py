@@ -1,9 +1,13 @@
 """Grading a whole class: ``python -m grader --submissions DIR --csv notes.csv``.
 
 ``DIR`` holds one folder per student (the layout of a bulk clone of the class's
-repositories); each folder with an ``exercises/`` folder is graded, several at
-once, and gets one CSV row: the folder's name, each exercise's points, the
-total, and ``probleme``, which says why a submission could not be graded.
+repositories). Every folder gets one CSV row, several graded at once: the
+folder's name, each exercise's points, the total, ``probleme`` (what keeps a
+copy, or one of its exercises, from being graded on its merits: not found,
+not started, does not import, loops forever), and ``explication`` (what the
+student wrote for the teacher, ex1's ``EXPLICATION``). A copy's modules are
+found in ``exercises/``, at the folder's root, or one level down. No cell a
+student chose can become a spreadsheet formula.
 
 Student code never runs in this process: each submission is graded by
 `grader.runner.grade`, which runs every exercise in a child process under its
@@ -40,7 +44,7 @@ from rich.progress import (
 from grader.formats.words import points
 from grader.isolation.sandbox import Mode, Sandbox, choose
 from grader.metadata import load_catalogue
-from grader.results import Report, Status
+from grader.results import Cause, ExerciseResult, Report, Status, clean_text
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -48,6 +52,7 @@ EXIT_USAGE = 2
 NAME_COLUMN = "eleve"
 TOTAL_COLUMN = "total"
 PROBLEM_COLUMN = "probleme"
+EXPLANATION_COLUMN = "explication"
 
 PROG = "python -m grader"
 
@@ -67,18 +72,39 @@ class Row:
     total: float
     max_score: float
     problem: str = ""  # empty when the submission was graded normally
+    explanation: str = ""  # what the student wrote for the teacher (ex1's EXPLICATION)
 
 
 def find_submissions(root: Path) -> list[Path]:
-    """The student folders of `root`: those holding an `exercises/` folder, by name."""
+    """The student folders of `root`, by name: every folder, graded or not, gets a row."""
     return sorted(
-        (
-            entry
-            for entry in root.iterdir()
-            if not entry.name.startswith(".") and (entry / "exercises").is_dir()
-        ),
+        (entry for entry in root.iterdir() if not entry.name.startswith(".") and entry.is_dir()),
         key=lambda entry: entry.name,
     )
+
+
+def locate(folder: Path, exercise_ids: Sequence[str]) -> Path | None:
+    """Where a student's modules are: `exercises/`, the folder itself, or one level down.
+
+    A repository cloned into a folder of its own, or modules uploaded without
+    their folder, are found all the same; None when no exercise module is
+    anywhere a student would have put it, or when two places hold some.
+    """
+
+    def holds(candidate: Path) -> bool:
+        return any((candidate / f"{name}.py").is_file() for name in exercise_ids)
+
+    for candidate in (folder / "exercises", folder):
+        if holds(candidate):
+            return candidate
+    below = [
+        candidate
+        for child in sorted(folder.iterdir())
+        if child.is_dir() and not child.name.startswith(".")
+        for candidate in (child / "exercises", child)
+        if holds(candidate)
+    ]
+    return below[0] if len(below) == 1 else None
 
 
 def default_workers() -> int:
@@ -90,27 +116,40 @@ def default_workers() -> int:
 
 
 def _problems(report: Report, target: Path, exercise_ids: Sequence[str]) -> list[str]:
-    """Why a graded report should not be taken as it is, in French (nothing when fine)."""
-    problems: list[str] = []
+    """Why a graded report should not be taken as it is, in French (nothing when fine).
+
+    Said exercise by exercise: a class's sheet must show which exercise of a
+    copy does not import or loops forever, not only that something is wrong.
+    """
     missing = [name for name in exercise_ids if not (target / f"{name}.py").is_file()]
+    present = [e for e in report.exercises if e.id not in missing]
     # Not started: every test failed on a function still « à compléter », however
     # the file was reformatted or commented since it was handed out.
-    untouched = {e.id for e in report.exercises if e.id not in missing and e.not_started}
-    written = [e for e in report.exercises if e.id not in missing and e.id not in untouched]
-    statuses = {t.status for e in written for t in e.tests}
-    if untouched and not written:
-        problems.append("copie non commencée : toutes les fonctions sont encore « à compléter »")
-    elif statuses == {Status.TIMEOUT}:
-        problems.append("temps dépassé à chaque test (une boucle sans fin ?)")
-    elif statuses and statuses <= {Status.ERROR, Status.TIMEOUT}:
-        problems.append("aucun test n'a pu s'exécuter (erreur ou temps dépassé à chaque test)")
+    if present and all(e.not_started for e in present):
+        problems = ["copie non commencée : toutes les fonctions sont encore « à compléter »"]
+    else:
+        problems = [f"{e.id} : {said}" for e in present if (said := _exercise_problem(e))]
     if missing:
         plural = "s" if len(missing) > 1 else ""
         problems.append(f"module{plural} absent{plural} : {', '.join(missing)}")
-    problems.extend(
-        f"{e.id} : {e.problem}" for e in report.exercises if e.problem and e.id not in missing
-    )
     return problems
+
+
+def _exercise_problem(exercise: ExerciseResult) -> str:
+    """What keeps one exercise of a copy from being graded on its merits, or ""."""
+    if exercise.problem:
+        return exercise.problem
+    statuses = {t.status for t in exercise.tests}
+    if not exercise.tests or Status.PASSED in statuses or Status.FAILED in statuses:
+        return ""
+    if all(t.cause is Cause.IMPORT for t in exercise.tests):
+        first = exercise.tests[0].message.split(" ; ")[0]
+        return f"ne s'importe pas ({first})"
+    if exercise.not_started:
+        return ""  # a zero the student has yet to earn: nothing to check by hand
+    if statuses == {Status.TIMEOUT}:
+        return "temps dépassé à chaque test (une boucle sans fin ?)"
+    return "aucun test n'a pu s'exécuter (erreur ou temps dépassé à chaque test)"
 
 
 def grade_submission(
@@ -122,37 +161,57 @@ def grade_submission(
     max_scores: Mapping[str, float],
 ) -> Row:
     """Grade one student's folder; never raises, whatever the folder holds."""
-    target = folder / "exercises"
     empty = dict.fromkeys(exercise_ids, 0.0)
     max_total = float(sum(max_scores.get(i, 0.0) for i in exercise_ids))
-    if not any((target / f"{name}.py").is_file() for name in exercise_ids):
-        return Row(folder.name, empty, 0.0, max_total, "aucun module d'exercice dans exercises/")
+    target = locate(folder, exercise_ids)
+    if target is None:
+        return Row(
+            folder.name,
+            empty,
+            0.0,
+            max_total,
+            "aucun module d'exercice trouvé (ni dans exercises/, ni à la racine, ni un niveau "
+            "plus bas, ou à plusieurs endroits)",
+        )
     try:
         report = grade(target, only, jobs=1)
     except Exception as exc:  # one submission must never stop the class
         detail = " ".join(str(exc).split()) or type(exc).__name__
         return Row(folder.name, empty, 0.0, max_total, f"correction impossible : {detail}")
     scores = {e.id: e.score for e in report.exercises}
+    explanations = [e.explanation for e in report.exercises if e.explanation is not None]
     return Row(
         name=folder.name,
         points={name: scores.get(name, 0.0) for name in exercise_ids},
         total=report.score,
         max_score=report.max_score,
         problem=" ; ".join(_problems(report, target, exercise_ids)),
+        explanation=" ".join(" ".join(e.split()) for e in explanations),
     )
+
+
+def _cell(text: str) -> str:
+    """Text a spreadsheet shows as text: never a formula (=, +, -, @), never a control.
+
+    A folder name or an explanation is the student's to choose; « =HYPERLINK(…) »
+    opened in a spreadsheet would run. A leading apostrophe keeps it text.
+    """
+    text = clean_text(text).replace("\n", " ").replace("\t", " ")
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 def write_csv(rows: Sequence[Row], exercise_ids: Sequence[str], path: Path) -> None:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([NAME_COLUMN, *exercise_ids, TOTAL_COLUMN, PROBLEM_COLUMN])
+    writer.writerow([NAME_COLUMN, *exercise_ids, TOTAL_COLUMN, PROBLEM_COLUMN, EXPLANATION_COLUMN])
     for row in rows:
         writer.writerow(
             [
-                row.name,
+                _cell(row.name),
                 *(points(row.points.get(name, 0.0)) for name in exercise_ids),
                 points(row.total),
-                row.problem,
+                _cell(row.problem),
+                _cell(row.explanation),
             ]
         )
     # Written whole, then moved into place: an interrupted run never leaves a
@@ -264,15 +323,17 @@ def grade_class(
     if csv_path.is_dir() or not csv_path.parent.is_dir():
         print(f"{PROG} : erreur : impossible d'écrire « {csv_path} »", file=out)
         return EXIT_USAGE
+    catalogue = load_catalogue()
     folders = find_submissions(submissions)
-    if not folders:
+    # Not one copy anywhere: the folder given is not a class (a single copy, a typo).
+    if not any(locate(folder, catalogue.ids) is not None for folder in folders):
         print(
-            f"{PROG} : erreur : aucun dossier d'élève dans « {submissions} » "
-            "(chaque copie est un dossier qui contient un dossier exercises/)",
+            f"{PROG} : erreur : aucune copie d'élève dans « {submissions} » "
+            "(chaque copie est un dossier : ses modules dans exercises/, à sa racine ou un "
+            "niveau plus bas)",
             file=out,
         )
         return EXIT_USAGE
-    catalogue = load_catalogue()
     exercise_ids = list(only) if only else list(catalogue.ids)
     max_scores = {e.id: e.max_score for e in catalogue.exercises}
     workers = max(1, min(jobs or default_workers(), len(folders)))
