@@ -157,6 +157,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="dossier avec une copie par élève ; à utiliser avec --csv",
     )
     batch.add_argument("--csv", metavar="FICHIER", help="fichier CSV des notes de la classe")
+    batch.add_argument(
+        "--reports",
+        metavar="DOSSIER",
+        help="écrit dans ce dossier le rapport de chaque élève (texte et JSON), à lui renvoyer",
+    )
     return parser
 
 
@@ -243,6 +248,8 @@ def _main(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     only = parse_only(args.only, catalogue)
     if args.submissions is not None or args.csv is not None:
         return _grade_class(args, only)
+    if args.reports is not None:
+        raise UsageError("--reports va avec --submissions et --csv (une classe)")
 
     target = Path(args.target if args.target is not None else "exercises")
     check_target(target, chosen_exercises(catalogue, only))
@@ -347,7 +354,10 @@ def _grade_class(args: argparse.Namespace, only: list[str] | None) -> int:
         raise UsageError(
             f"la correction d'une classe n'est pas disponible ({type(exc).__name__} : {exc})"
         ) from exc
-    return grade_class(submissions, Path(args.csv), only=only, jobs=args.jobs, sandbox=sandbox)
+    reports = Path(args.reports) if args.reports is not None else None
+    return grade_class(
+        submissions, Path(args.csv), only=only, jobs=args.jobs, sandbox=sandbox, reports=reports
+    )
 
 
 def _write_file(path: Path, text: str) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import shutil
 import subprocess
 import sys
@@ -427,3 +428,31 @@ def test_command_line_grades_a_class(tmp_path: Path) -> None:
     assert read_csv(csv_path) == [
         {"eleve": "alice", "ex3_timeouts": "20", "total": "20", "probleme": "", "explication": ""}
     ]
+
+
+def test_each_student_gets_a_report_and_the_class_a_summary(tmp_path: Path) -> None:
+    root = make_class(tmp_path / "classe", ["alice", "zero_bob", "x"])
+    (root / "=rien").mkdir()  # not graded: its report says why, its file name is safe
+    reports = tmp_path / "rapports"
+    status, out = run_class(root, FakeEngine(), reports=reports)
+    assert status == 0
+    assert sorted(p.name for p in reports.iterdir()) == [
+        "_rien.txt",
+        "alice.json",
+        "alice.txt",
+        "x.json",
+        "x.txt",
+        "zero_bob.json",
+        "zero_bob.txt",
+    ]
+    assert (reports / "_rien.txt").read_text(encoding="utf-8").startswith("Copie non corrigée : ")
+    assert json.loads((reports / "alice.json").read_text(encoding="utf-8"))["score"] == 100
+    assert "Classe : 3 copies corrigées sur 4" in out
+    assert "médiane 100/100" in out
+    assert "Les tests que la classe réussit le moins :" in out
+
+
+def test_a_report_file_name_cannot_leave_the_folder() -> None:
+    assert batch.report_name("../../etc/passwd") == "_.._etc_passwd"
+    assert batch.report_name("élève 1") == "élève_1"
+    assert batch.report_name("...") == "_"

@@ -282,6 +282,7 @@ def usage_cases() -> list[tuple[list[str], str]]:
         ),
         (["--target", "copie", "--output", "dossier_absent/r.txt"], "impossible d'écrire"),
         (["--target", "copie", "--timing", "copie"], "c'est un dossier"),
+        (["--target", "copie", "--reports", "rapports"], "--reports va avec --submissions"),
     ]
 
 
@@ -362,8 +363,17 @@ def batch(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
         only: Sequence[str] | None,
         jobs: int | None,
         sandbox: object = None,
+        reports: Path | None = None,
     ) -> int:
-        calls.append({"submissions": submissions, "csv": csv_path, "only": only, "jobs": jobs})
+        calls.append(
+            {
+                "submissions": submissions,
+                "csv": csv_path,
+                "only": only,
+                "jobs": jobs,
+                "reports": reports,
+            }
+        )
         return 3
 
     module = ModuleType("grader.tools.batch")
@@ -387,6 +397,7 @@ def test_submissions_delegate_to_batch(
             "csv": Path("notes.csv"),
             "only": [EXERCISE_IDS[0]],
             "jobs": 2,
+            "reports": None,
         }
     ]
 

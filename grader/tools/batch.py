@@ -21,13 +21,15 @@ import csv
 import io
 import os
 import shutil
+import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Protocol, TextIO
@@ -73,6 +75,7 @@ class Row:
     max_score: float
     problem: str = ""  # empty when the submission was graded normally
     explanation: str = ""  # what the student wrote for the teacher (ex1's EXPLICATION)
+    report: Report | None = field(default=None, compare=False)  # None: not graded
 
 
 def find_submissions(root: Path) -> list[Path]:
@@ -187,7 +190,72 @@ def grade_submission(
         max_score=report.max_score,
         problem=" ; ".join(_problems(report, target, exercise_ids)),
         explanation=" ".join(" ".join(e.split()) for e in explanations),
+        report=report,
     )
+
+
+def report_name(student: str) -> str:
+    """A file name for a student's report: the folder's name, with nothing a path could abuse."""
+    safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in student).lstrip(".")
+    return safe or "_"
+
+
+def write_reports(row: Row, folder: Path) -> None:
+    """The student's own report, to send back: the terminal text and the contract's JSON."""
+    from grader.formats import json_report, terminal
+
+    folder.mkdir(exist_ok=True)
+    name = report_name(row.name)
+    if row.report is None:
+        text = f"Copie non corrigée : {row.problem}\n"
+    else:
+        text = terminal.render(row.report, color=False)
+        (folder / f"{name}.json").write_text(json_report.render(row.report), encoding="utf-8")
+    (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+
+
+def class_summary(rows: Sequence[Row], exercise_ids: Sequence[str]) -> str:
+    """The class at a glance: the totals, each exercise's mean, the tests most of it failed."""
+    graded = [row for row in rows if row.report is not None]
+    if not graded:
+        return "Aucune copie n'a pu être corrigée."
+    totals = sorted(row.total for row in graded)
+    top = graded[0].max_score
+    lines = [
+        f"Classe : {len(graded)} copies corrigées sur {len(rows)} ; "
+        f"moyenne {points(round(statistics.fmean(totals), 2))}/{points(top)}, "
+        f"médiane {points(statistics.median(totals))}/{points(top)}, "
+        f"de {points(totals[0])} à {points(totals[-1])}.",
+    ]
+    # Totals by tenths of the maximum: how the class spreads.
+    bands = Counter(min(9, int(10 * total / top)) if top else 0 for total in totals)
+    spread = ", ".join(
+        f"{points(top * b / 10)}–{points(top * (b + 1) / 10)} : {bands[b]}"
+        for b in range(10)
+        if bands[b]
+    )
+    lines.append(f"Répartition des totaux : {spread}.")
+    for exercise in exercise_ids:
+        mean = statistics.fmean(row.points.get(exercise, 0.0) for row in graded)
+        lines.append(f"  {exercise} : moyenne {points(round(mean, 2))}")
+    passed: Counter[tuple[str, str]] = Counter()
+    seen: Counter[tuple[str, str]] = Counter()
+    kinds: Counter[str] = Counter()
+    for row in graded:
+        assert row.report is not None
+        for e in row.report.exercises:
+            for t in e.tests:
+                seen[(e.id, t.title)] += 1
+                passed[(e.id, t.title)] += t.status is Status.PASSED
+            kinds.update({d.kind for d in e.diagnostics})
+    hardest = sorted(seen, key=lambda k: (passed[k] / seen[k], k))[:5]
+    if hardest:
+        lines.append("Les tests que la classe réussit le moins :")
+        lines += [f"  {round(100 * passed[k] / seen[k])} % — {k[0]} : {k[1]}" for k in hardest]
+    if kinds:
+        common = ", ".join(f"{kind} ({n} copies)" for kind, n in kinds.most_common(5))
+        lines.append(f"Pièges les plus fréquents : {common}.")
+    return "\n".join(lines)
 
 
 def _cell(text: str) -> str:
@@ -307,6 +375,7 @@ def grade_class(
     progress: bool | None = None,
     stream: TextIO | None = None,
     sandbox: Sandbox | None = None,
+    reports: Path | None = None,
 ) -> int:
     """Grade every student folder of `submissions` into `csv_path`; the exit status.
 
@@ -314,7 +383,9 @@ def grade_class(
     each runs its exercises one after the other. `grade` replaces the grading
     engine (the kit's tests give a fake one); `progress` forces the bar on or
     off (by default: on when `stream` is a terminal); `sandbox` is the run's
-    choice (by default: the sandbox where it works).
+    choice (by default: the sandbox where it works); `reports`, a folder where
+    each student's own report is written, to send back (`<eleve>.txt`, the
+    terminal report, and `<eleve>.json`, the contract's JSON).
     """
     out = sys.stderr if stream is None else stream
     if not submissions.is_dir():
@@ -322,6 +393,9 @@ def grade_class(
         return EXIT_USAGE
     if csv_path.is_dir() or not csv_path.parent.is_dir():
         print(f"{PROG} : erreur : impossible d'écrire « {csv_path} »", file=out)
+        return EXIT_USAGE
+    if reports is not None and (reports.is_file() or not reports.parent.is_dir()):
+        print(f"{PROG} : erreur : impossible d'écrire les rapports dans « {reports} »", file=out)
         return EXIT_USAGE
     catalogue = load_catalogue()
     folders = find_submissions(submissions)
@@ -354,6 +428,8 @@ def grade_class(
             for future in as_completed(futures):
                 row = future.result()
                 rows[row.name] = row
+                if reports is not None:
+                    write_reports(row, reports)
                 reporter.done(row)
                 # Rewritten after each copy: if the run is stopped (Ctrl-C, a
                 # copy that kills the grader), the grades so far are kept.
@@ -366,6 +442,7 @@ def grade_class(
             executor.shutdown(wait=True, cancel_futures=True)
 
     ordered = [rows[f.name] for f in folders]
+    print(class_summary(ordered, exercise_ids), file=out)
     flagged = sum(1 for row in ordered if row.problem)
     plural = "s" if len(ordered) > 1 else ""
     message = f"{len(ordered)} copie{plural} corrigée{plural}, notes dans {csv_path}"
