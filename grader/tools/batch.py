@@ -398,9 +398,10 @@ def grade_class(
         print(f"{PROG} : erreur : impossible d'écrire les rapports dans « {reports} »", file=out)
         return EXIT_USAGE
     catalogue = load_catalogue()
+    exercise_ids = list(only) if only else list(catalogue.ids)
     folders = find_submissions(submissions)
     # Not one copy anywhere: the folder given is not a class (a single copy, a typo).
-    if not any(locate(folder, catalogue.ids) is not None for folder in folders):
+    if not any(locate(folder, exercise_ids) is not None for folder in folders):
         print(
             f"{PROG} : erreur : aucune copie d'élève dans « {submissions} » "
             "(chaque copie est un dossier : ses modules dans exercises/, à sa racine ou un "
@@ -408,7 +409,6 @@ def grade_class(
             file=out,
         )
         return EXIT_USAGE
-    exercise_ids = list(only) if only else list(catalogue.ids)
     max_scores = {e.id: e.max_score for e in catalogue.exercises}
     workers = max(1, min(jobs or default_workers(), len(folders)))
     rows: dict[str, Row] = {}
