@@ -225,7 +225,7 @@ def stop_on_signals() -> Iterator[None]:
     ignored: a second Ctrl-C must not cut the cleaning short.
     """
     if threading.current_thread() is not threading.main_thread():
-        yield  # only the main thread may set handlers (the kit's tests call main in threads)
+        yield  # only the main thread may set signal handlers (main called from a thread)
         return
     stopping = (signal.SIGINT, signal.SIGTERM)
 
