@@ -456,3 +456,12 @@ def test_a_report_file_name_cannot_leave_the_folder() -> None:
     assert batch.report_name("../../etc/passwd") == "_.._etc_passwd"
     assert batch.report_name("élève 1") == "élève_1"
     assert batch.report_name("...") == "_"
+
+
+def test_two_folders_never_share_a_report_file() -> None:
+    assert batch.report_names(["a b", "a_b", "A_B", "c"]) == {
+        "a b": "a_b",
+        "a_b": "a_b-2",
+        "A_B": "A_B-3",
+        "c": "c",
+    }

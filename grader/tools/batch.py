@@ -200,12 +200,30 @@ def report_name(student: str) -> str:
     return safe or "_"
 
 
-def write_reports(row: Row, folder: Path) -> None:
+def report_names(students: Sequence[str]) -> dict[str, str]:
+    """Each student's report file name, distinct even when two folders make the same one.
+
+    « a b » and « a_b » are both « a_b » once made safe: the second is « a_b-2 »,
+    so that no student's report overwrites another's.
+    """
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for student in students:
+        base = name = report_name(student)
+        n = 1
+        while name.casefold() in taken:
+            n += 1
+            name = f"{base}-{n}"
+        taken.add(name.casefold())
+        names[student] = name
+    return names
+
+
+def write_reports(row: Row, folder: Path, name: str) -> None:
     """The student's own report, to send back: the terminal text and the contract's JSON."""
     from grader.formats import json_report, terminal
 
     folder.mkdir(exist_ok=True)
-    name = report_name(row.name)
     if row.report is None:
         text = f"Copie non corrigée : {row.problem}\n"
     else:
@@ -412,6 +430,7 @@ def grade_class(
     max_scores = {e.id: e.max_score for e in catalogue.exercises}
     workers = max(1, min(jobs or default_workers(), len(folders)))
     rows: dict[str, Row] = {}
+    files = report_names([f.name for f in folders])
 
     with ExitStack() as stack:
         engine, stop = (grade, _nothing) if grade is not None else _engine(stack, out, sandbox)
@@ -429,7 +448,7 @@ def grade_class(
                 row = future.result()
                 rows[row.name] = row
                 if reports is not None:
-                    write_reports(row, reports)
+                    write_reports(row, reports, files[row.name])
                 reporter.done(row)
                 # Rewritten after each copy: if the run is stopped (Ctrl-C, a
                 # copy that kills the grader), the grades so far are kept.
