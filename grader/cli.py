@@ -110,6 +110,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="ne corrige que ces exercices, séparés par des virgules (ex. ex2_telechargeur)",
     )
     parser.add_argument(
+        "--assignment",
+        metavar="DEVOIR",
+        help=(
+            "corrige les exercices de ce devoir, noté sur la somme de leurs points "
+            "(par défaut : le premier devoir du catalogue, ex1 à ex5)"
+        ),
+    )
+    parser.add_argument(
         "--format",
         choices=tuple(formats.FORMATS),
         default=None,
@@ -245,7 +253,7 @@ def stop_on_signals() -> Iterator[None]:
 
 def _main(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     catalogue = load_catalogue()
-    only = parse_only(args.only, catalogue)
+    only = parse_only(args.only, catalogue, args.assignment)
     if args.submissions is not None or args.csv is not None:
         return _grade_class(args, only)
     if args.reports is not None:

@@ -47,12 +47,41 @@ class ExerciseSpec:
 
 
 @dataclass(frozen=True)
+class AssignmentSpec:
+    """Exercises graded together, out of the sum of their points (a Classroom assignment)."""
+
+    id: str
+    title: str
+    exercises: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Catalogue:
     exercises: tuple[ExerciseSpec, ...]
+    # The first is the default: what `python -m grader` grades without
+    # `--assignment` or `--only`. A catalogue without any is one assignment
+    # of all its exercises.
+    assignments: tuple[AssignmentSpec, ...] = ()
 
     @property
     def ids(self) -> tuple[str, ...]:
         return tuple(e.id for e in self.exercises)
+
+    @property
+    def default(self) -> AssignmentSpec:
+        if self.assignments:
+            return self.assignments[0]
+        return AssignmentSpec("", "", self.ids)
+
+    def assignment(self, assignment_id: str) -> AssignmentSpec:
+        for assignment in self.assignments:
+            if assignment.id == assignment_id:
+                return assignment
+        raise KeyError(assignment_id)
+
+    def narrowed(self, assignment: AssignmentSpec) -> Catalogue:
+        """The catalogue of one assignment: its exercises, in its order, and itself alone."""
+        return Catalogue(tuple(self.get(e) for e in assignment.exercises), (assignment,))
 
     def get(self, exercise_id: str) -> ExerciseSpec:
         for exercise in self.exercises:
@@ -91,4 +120,8 @@ def load_catalogue(path: Path = CATALOGUE) -> Catalogue:
                 ),
             )
         )
-    return Catalogue(tuple(exercises))
+    assignments = tuple(
+        AssignmentSpec(str(raw["id"]), str(raw["title"]), tuple(map(str, raw["exercises"])))
+        for raw in data.get("assignment", [])
+    )
+    return Catalogue(tuple(exercises), assignments)

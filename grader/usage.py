@@ -10,33 +10,61 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from grader.metadata import Catalogue, ExerciseSpec
+from grader.metadata import AssignmentSpec, Catalogue, ExerciseSpec
 
 
 class UsageError(Exception):
     """A mistake in how the grader was called: one line on stderr, exit status 2."""
 
 
-def parse_only(raw: str | None, catalogue: Catalogue) -> list[str] | None:
-    """`--only ex1,ex2` as exercise ids, in the order given, each once; None for all."""
+def parse_only(
+    raw: str | None, catalogue: Catalogue, assignment: str | None = None
+) -> list[str] | None:
+    """`--only ex1,ex2` and `--assignment NAME` as exercise ids, in order, each once.
+
+    None when neither is given: the default assignment's exercises are graded.
+    """
     if raw is None:
-        return None
+        if assignment is None:
+            return None
+        return [e.id for e in chosen_exercises(catalogue, None, assignment)]
     names = [name.strip() for name in raw.split(",") if name.strip()]
     if not names:
         raise UsageError("--only attend au moins un nom d'exercice")
-    return [e.id for e in chosen_exercises(catalogue, names)]
+    return [e.id for e in chosen_exercises(catalogue, names, assignment)]
 
 
-def chosen_exercises(catalogue: Catalogue, only: Sequence[str] | None) -> list[ExerciseSpec]:
-    """The catalogue's exercises named by `only` (all of them for None), each once."""
+def chosen_assignment(catalogue: Catalogue, name: str | None) -> AssignmentSpec:
+    """`--assignment NAME` as the catalogue's assignment; the default one for None."""
+    if name is None:
+        return catalogue.default
+    try:
+        return catalogue.assignment(name)
+    except KeyError:
+        known = ", ".join(a.id for a in catalogue.assignments) or "aucun"
+        raise UsageError(f"devoir inconnu : {name} ; devoirs connus : {known}") from None
+
+
+def chosen_exercises(
+    catalogue: Catalogue, only: Sequence[str] | None, assignment: str | None = None
+) -> list[ExerciseSpec]:
+    """The exercises to grade, each once.
+
+    Without `only`: the assignment's (the default one's for None). With `only`:
+    those exercises, from the assignment when one is named, else from the
+    whole catalogue (`--only ex7_generateurs` needs no `--assignment`).
+    """
+    chosen = chosen_assignment(catalogue, assignment)
     if not only:
-        return list(catalogue.exercises)
-    unknown = [name for name in only if name not in catalogue.ids]
+        return [catalogue.get(name) for name in chosen.exercises]
+    pool = chosen.exercises if assignment is not None else catalogue.ids
+    unknown = [name for name in only if name not in pool]
     if unknown:
         plural = "s" if len(unknown) > 1 else ""
+        where = f" dans le devoir {assignment}" if assignment is not None else ""
         raise UsageError(
-            f"exercice{plural} inconnu{plural} : {', '.join(unknown)} ; "
-            f"exercices connus : {', '.join(catalogue.ids)}"
+            f"exercice{plural} inconnu{plural}{where} : {', '.join(unknown)} ; "
+            f"exercices connus{where} : {', '.join(pool)}"
         )
     # Duplicates would grade the same exercise twice.
     return [catalogue.get(name) for name in dict.fromkeys(only)]

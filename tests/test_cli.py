@@ -260,6 +260,11 @@ def usage_cases() -> list[tuple[list[str], str]]:
         (["--target", "copie/fichier.txt"], "n'est pas un dossier"),
         (["--target", "copie", "--only", "ex9_inconnu"], "exercice inconnu : ex9_inconnu"),
         (["--target", "copie", "--only", ","], "--only attend au moins un nom"),
+        (["--target", "copie", "--assignment", "aucun"], "devoir inconnu : aucun ; devoirs"),
+        (
+            ["--target", "copie", "--assignment", "fin-de-chapitre", "--only", "ex9_inconnu"],
+            "exercice inconnu dans le devoir fin-de-chapitre : ex9_inconnu",
+        ),
         # copie/ holds ex1 only: asking for another exercise alone grades nothing.
         (
             ["--target", "copie", "--only", "ex2_telechargeur"],
@@ -312,6 +317,26 @@ def test_unknown_exercise_lists_the_known_ones(
     assert "exercices inconnus : ex2, ex3" in err
     assert all(name in err for name in EXERCISE_IDS)
     assert runner.calls == []
+
+
+def test_an_assignment_grades_its_exercises_in_its_order(
+    runner: FakeRunner, target: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    catalogue = load_catalogue()
+    for assignment in catalogue.assignments:
+        code, _, err = run_cli(["--target", "copie", "--assignment", assignment.id], capsys)
+        assert code == 0, err
+        assert runner.calls[-1]["only"] == list(assignment.exercises)
+    # Without --assignment nor --only: the default one, the five exercises of the contract.
+    run_cli(["--target", "copie"], capsys)
+    assert runner.calls[-1]["only"] is None
+    assert catalogue.default.exercises == (
+        "ex1_sync_vs_async",
+        "ex2_telechargeur",
+        "ex3_timeouts",
+        "ex4_pipeline",
+        "ex5_moniteur",
+    )
 
 
 def test_usage_errors_come_before_grading(

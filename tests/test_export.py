@@ -25,10 +25,13 @@ from grader.tools import export
 
 ROOT = Path(__file__).resolve().parent.parent
 
-SOLUTIONS = sorted((ROOT / "solutions").glob("ex*.py"))
-HIDDEN_SUITES = sorted((ROOT / "grader" / "suites" / "hidden").glob("test_*.py"))
-PUBLIC_SUITES = sorted((ROOT / "grader" / "suites" / "public").glob("test_*.py"))
 CATALOGUE = tomllib.loads((ROOT / "grader" / "exercises.toml").read_text(encoding="utf-8"))
+# What the default export ships: the first assignment's exercises.
+EXPORTED = CATALOGUE["assignment"][0]["exercises"]
+SOLUTIONS = [ROOT / "solutions" / f"{e}.py" for e in EXPORTED]
+PUBLIC_SUITES = [ROOT / "grader" / "suites" / "public" / f"test_{e}.py" for e in EXPORTED]
+# Every hidden suite, the other assignments' too: none may reach the students.
+HIDDEN_SUITES = sorted((ROOT / "grader" / "suites" / "hidden").glob("test_*.py"))
 
 
 def function_names(paths: list[Path]) -> set[str]:
@@ -45,10 +48,12 @@ def function_names(paths: list[Path]) -> set[str]:
     return names
 
 
-def catalogue_tests(*, hidden: bool) -> list[dict[str, object]]:
+def catalogue_tests(*, hidden: bool, exported: bool = True) -> list[dict[str, object]]:
+    """The catalogue's tests: the exported exercises' only, or every exercise's."""
     return [
         t
         for e in CATALOGUE["exercise"]
+        if e["id"] in EXPORTED or not exported
         for t in e.get("test", [])
         if bool(t.get("hidden", False)) is hidden
     ]
@@ -89,10 +94,12 @@ def test_layout(exported: Path) -> None:
         "exercises/__init__.py",
     ):
         assert needed in files, needed
-    for suite in PUBLIC_SUITES:
-        assert f"grader/suites/public/{suite.name}" in files
-    for solution in SOLUTIONS:
-        assert f"exercises/{solution.name}" in files
+    assert sorted(f for f in files if f.startswith("grader/suites/public/test_")) == sorted(
+        f"grader/suites/public/{suite.name}" for suite in PUBLIC_SUITES
+    )
+    assert sorted(f for f in files if re.fullmatch(r"exercises/ex\w+\.py", f)) == sorted(
+        f"exercises/{solution.name}" for solution in SOLUTIONS
+    )
     # The students' own README and noxfile, not the kit's.
     assert (exported / "README.md").read_text() == (ROOT / "template/README.md").read_text()
     assert (exported / "noxfile.py").read_text() == (ROOT / "template/noxfile.py").read_text()
@@ -119,7 +126,7 @@ def test_no_hidden_test_title_or_hint(exported: Path) -> None:
     shown = {str(t["title"]) for t in public} | {str(t.get("hint", "")) for t in public}
     secrets = [
         text
-        for t in catalogue_tests(hidden=True)
+        for t in catalogue_tests(hidden=True, exported=False)
         for text in (str(t["title"]), str(t.get("hint", "")))
         if text and text not in shown
     ]
@@ -151,8 +158,10 @@ def test_catalogue_keeps_only_public_tests(exported: Path) -> None:
     text = (exported / "grader/exercises.toml").read_text(encoding="utf-8")
     data = tomllib.loads(text)
     assert "hidden = true" not in text
-    assert [e["id"] for e in data["exercise"]] == [e["id"] for e in CATALOGUE["exercise"]]
-    for mine, kit in zip(data["exercise"], CATALOGUE["exercise"], strict=True):
+    kits = [e for e in CATALOGUE["exercise"] if e["id"] in EXPORTED]
+    assert [e["id"] for e in data["exercise"]] == EXPORTED
+    assert data["assignment"] == CATALOGUE["assignment"][:1]
+    for mine, kit in zip(data["exercise"], kits, strict=True):
         assert mine["title"] == kit["title"]
         assert mine.get("test", []) == [t for t in kit.get("test", []) if not t.get("hidden")]
 
@@ -263,6 +272,70 @@ def test_export_of_a_small_kit(tmp_path: Path) -> None:
     assert (tmp_path / "eleves/README.md").read_text() == "# Pour les élèves\n"
     catalogue = (tmp_path / "eleves/grader/exercises.toml").read_text(encoding="utf-8")
     assert "secret" not in catalogue and "Un test public" in catalogue
+
+
+def make_two_assignment_kit(root: Path) -> Path:
+    """A tiny kit of two assignments, ex8 in « premier », ex9 in « second »."""
+    exercise = (
+        '[[exercise]]\nid = "{0}"\ntitle = "Titre {0}"\n\n'
+        '[[exercise.test]]\nid = "vu_{0}"\ntitle = "Public {0}"\npoints = 5\n\n'
+        '[[exercise.test]]\nid = "cache_{0}"\ntitle = "Caché {0}"\npoints = 15\nhidden = true\n\n'
+    )
+    files = {
+        "grader/exercises.toml": (
+            '[[assignment]]\nid = "premier"\ntitle = "Un"\nexercises = ["ex8"]\n\n'
+            '[[assignment]]\nid = "second"\ntitle = "Deux"\nexercises = ["ex9"]\n\n'
+            + exercise.format("ex8")
+            + exercise.format("ex9")
+        ),
+        "grader/suites/hidden/__init__.py": "",
+        "exercises/ex8.py": "# huit\n",
+        "exercises/ex9.py": "# neuf\n",
+        "grader/suites/public/test_ex8.py": "def test_vu_ex8():\n    pass\n",
+        "grader/suites/public/test_ex9.py": "def test_vu_ex9():\n    pass\n",
+        "template/README.md": (
+            "# Élèves\n\n<!-- exercices -->\nà remplir\n<!-- /exercices -->\nfin\n"
+        ),
+        "template/.github/workflows/classroom.yml": "run: grader --assignment premier --x\n",
+    }
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    subprocess.run(["git", "-C", str(root), "add", "."], check=True)
+    return root
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git est absent ici")
+def test_export_of_one_assignment_ships_only_its_exercises(tmp_path: Path) -> None:
+    kit = make_two_assignment_kit(tmp_path / "kit")
+    dest = tmp_path / "eleves"
+    written = export.export(dest, kit, assignment="second")
+    assert "exercises/ex9.py" in written and "grader/suites/public/test_ex9.py" in written
+    assert not any("ex8" in path for path in written)
+    data = tomllib.loads((dest / "grader/exercises.toml").read_text(encoding="utf-8"))
+    assert [a["id"] for a in data["assignment"]] == ["second"]
+    assert [e["id"] for e in data["exercise"]] == ["ex9"]
+    # The README's table and the workflow's grade are the assignment's.
+    assert (dest / "README.md").read_text(encoding="utf-8") == (
+        "# Élèves\n\n<!-- exercices -->\n| module | exercice | points |\n|---|---|---|\n"
+        "| `ex9` | Titre ex9 | 20 |\n<!-- /exercices -->\nfin\n"
+    )
+    workflow = (dest / ".github/workflows/classroom.yml").read_text(encoding="utf-8")
+    assert workflow == "run: grader --assignment second --x\n"
+    # Without --assignment: the first one.
+    assert "exercises/ex8.py" in export.export(tmp_path / "defaut", kit)
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git est absent ici")
+def test_export_of_an_unknown_assignment_is_one_line_and_status_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert export.main([str(tmp_path / "eleves"), "--assignment", "troisieme"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("python -m grader.tools.export : erreur : devoir inconnu : troisieme ;")
+    assert err.count("\n") == 1
+    assert not (tmp_path / "eleves").exists()
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git est absent ici")

@@ -416,7 +416,7 @@ def grade_class(
         print(f"{PROG} : erreur : impossible d'écrire les rapports dans « {reports} »", file=out)
         return EXIT_USAGE
     catalogue = load_catalogue()
-    exercise_ids = list(only) if only else list(catalogue.ids)
+    exercise_ids = list(only) if only else list(catalogue.default.exercises)
     folders = find_submissions(submissions)
     # Not one copy anywhere: the folder given is not a class (a single copy, a typo).
     if not any(locate(folder, exercise_ids) is not None for folder in folders):

@@ -238,7 +238,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cli.usage_error(PROG, exc)
     target = Path(args.target).resolve()
     baseline = Path(args.baseline).resolve() if args.baseline else None
-    exercise_ids = load_catalogue().ids
+    exercise_ids = load_catalogue().default.exercises
     sandbox = choose(Mode.AUTO)
 
     print(f"Correction de {target}/ : {args.runs} passages de python -m grader (démarrage compris)")

@@ -29,6 +29,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from grader.formats.words import points
+from grader.metadata import AssignmentSpec, Catalogue, load_catalogue
+from grader.usage import UsageError, chosen_assignment
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 PROG = "python -m grader.tools.export"
 
@@ -88,15 +92,18 @@ def _hidden(test: Mapping[str, Any]) -> bool:
     return bool(test.get("hidden", False))
 
 
-def public_catalogue(data: Mapping[str, Any]) -> dict[str, Any]:
-    """The catalogue without its hidden tests."""
+def public_catalogue(data: Mapping[str, Any], assignment: AssignmentSpec) -> dict[str, Any]:
+    """The catalogue of one assignment (its exercises, itself alone), without hidden tests."""
     result = dict(data)
+    if "assignment" in data:
+        result["assignment"] = [a for a in data["assignment"] if a["id"] == assignment.id]
     result["exercise"] = [
         {
             **exercise,
             "test": [t for t in exercise.get("test", []) if not _hidden(t)],
         }
         for exercise in data.get("exercise", [])
+        if exercise["id"] in assignment.exercises
     ]
     return result
 
@@ -162,10 +169,10 @@ def dump_catalogue(data: Mapping[str, Any]) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def public_catalogue_text(text: str) -> str:
-    """`exercises.toml` rewritten without hidden tests, checked to read back the same."""
+def public_catalogue_text(text: str, assignment: AssignmentSpec) -> str:
+    """`exercises.toml` rewritten for one assignment without hidden tests, checked to read back."""
     data = tomllib.loads(text)
-    public = public_catalogue(data)
+    public = public_catalogue(data, assignment)
     dumped = dump_catalogue(public)
     expected = {
         **public,
@@ -221,8 +228,53 @@ def find_leaks(dest: Path, markers: Iterable[str]) -> list[str]:
     return leaks
 
 
-def export(dest: Path, root: Path = ROOT) -> list[str]:
-    """Write the students' repository into `dest` (absent or empty); the files written."""
+def other_exercises_files(catalogue: Catalogue, assignment: AssignmentSpec) -> set[str]:
+    """The files of the exercises outside the assignment: the students get none of them."""
+    return {
+        path
+        for exercise in catalogue.exercises
+        if exercise.id not in assignment.exercises
+        for path in (f"exercises/{exercise.id}.py", f"grader/suites/public/test_{exercise.id}.py")
+    }
+
+
+# In the template's README: the table of the assignment's exercises goes between these.
+TABLE_START = "<!-- exercices -->"
+TABLE_END = "<!-- /exercices -->"
+# In the template's workflow: the assignment the kit's grader is told to grade.
+ASSIGNMENT_OPTION = re.compile(r"--assignment [\w-]+")
+
+
+def exercise_table(catalogue: Catalogue, assignment: AssignmentSpec) -> str:
+    """The README's table of the assignment's exercises, hidden tests' points included."""
+    rows = ["| module | exercice | points |", "|---|---|---|"]
+    for exercise_id in assignment.exercises:
+        exercise = catalogue.get(exercise_id)
+        rows.append(f"| `{exercise.id}` | {exercise.title} | {points(exercise.max_score)} |")
+    return "\n".join(rows)
+
+
+def for_assignment(relative: str, text: str, catalogue: Catalogue, assign: AssignmentSpec) -> str:
+    """A template file with the assignment filled in: the README's table, the workflow's option."""
+    if relative == "README.md" and TABLE_START in text and TABLE_END in text:
+        head, rest = text.split(TABLE_START, 1)
+        _, tail = rest.split(TABLE_END, 1)
+        return f"{head}{TABLE_START}\n{exercise_table(catalogue, assign)}\n{TABLE_END}{tail}"
+    if relative.startswith(".github/workflows/") and assign.id:
+        if len(ASSIGNMENT_OPTION.findall(text)) != 1:
+            raise ExportError(
+                f"{TEMPLATE}/{relative} doit contenir une fois « --assignment NOM » "
+                "(le devoir que le correcteur du kit note)"
+            )
+        return ASSIGNMENT_OPTION.sub(f"--assignment {assign.id}", text)
+    return text
+
+
+def export(dest: Path, root: Path = ROOT, assignment: str | None = None) -> list[str]:
+    """Write the students' repository for one assignment into `dest` (absent or empty).
+
+    The default assignment without `assignment`; the files written.
+    """
     root = root.resolve()
     dest = dest.resolve()
     if dest == root or dest.is_relative_to(root / TEMPLATE) or root.is_relative_to(dest):
@@ -230,8 +282,14 @@ def export(dest: Path, root: Path = ROOT) -> list[str]:
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
         raise ExportError(f"le dossier « {dest} » existe déjà et n'est pas vide")
 
+    catalogue = load_catalogue(root / CATALOGUE)
+    try:
+        chosen = chosen_assignment(catalogue, assignment)
+    except UsageError as exc:
+        raise ExportError(str(exc)) from exc
     files = tracked_files(root)
-    kit = [p for p in files if not is_dropped(p)]
+    others = other_exercises_files(catalogue, chosen)
+    kit = [p for p in files if not is_dropped(p) and p not in others]
     template = [p for p in files if p.startswith(TEMPLATE + "/")]
     if not template:
         raise ExportError(f"le dossier {TEMPLATE}/ du kit est vide ou n'est pas suivi par git")
@@ -243,13 +301,16 @@ def export(dest: Path, root: Path = ROOT) -> list[str]:
     try:
         for relative in kit:
             if relative == CATALOGUE:
-                _write(dest / relative, public_catalogue_text(catalogue_text))
+                _write(dest / relative, public_catalogue_text(catalogue_text, chosen))
             else:
                 _copy(root / relative, dest / relative)
             written.append(relative)
         for relative in template:
             inside = relative.removeprefix(TEMPLATE + "/")
             _copy(root / relative, dest / inside)
+            if inside == "README.md" or inside.startswith(".github/workflows/"):
+                text = (root / relative).read_text(encoding="utf-8")
+                _write(dest / inside, for_assignment(inside, text, catalogue, chosen))
             written.append(inside)
         # The package stays importable; the runner sees no hidden test in it.
         _write(dest / HIDDEN_INIT, "")
@@ -299,13 +360,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         ),
     )
     parser.add_argument("dossier", metavar="DOSSIER", help="dossier à créer (ou vide)")
+    parser.add_argument(
+        "--assignment",
+        metavar="DEVOIR",
+        help="le devoir exporté (par défaut : le premier du catalogue, ex1 à ex5)",
+    )
     try:
         args = parser.parse_args(argv)
     except usage.UsageError as exc:
         return cli.usage_error(PROG, exc)
     dest = Path(args.dossier)
     try:
-        written = export(dest)
+        written = export(dest, assignment=args.assignment)
     except ExportError as exc:
         return cli.usage_error(PROG, str(exc))
     print(f"Dépôt des élèves écrit dans {dest} ({len(written)} fichiers).")
