@@ -5,6 +5,7 @@
     nox -s watch        corrige chaque exercice dès qu'il est enregistré (pas lancée par défaut)
     nox -s timeline -- ex2_telechargeur   dessine ce que fait l'exercice (pas lancée par défaut)
     nox -s solutions    vérifie que les solutions de référence ont 100/100
+    nox -s dev-check    vérifie catalogue, dossiers, solutions et squelettes (pas lancée par défaut)
     nox -s tests        les tests du kit lui-même, sur chaque Python pris en charge
     nox -s lint         ruff et mypy
     nox -s bench        mesure la vitesse du correcteur (pas lancée par défaut)
@@ -67,6 +68,12 @@ def check(session: nox.Session) -> None:
 def solutions(session: nox.Session) -> None:
     """Corrige les solutions de référence : échoue si elles n'ont pas 100/100."""
     _grade(session, "--target", "solutions", "--min-score", "100")
+
+
+@nox.session(name="dev-check", default=False)
+def dev_check(session: nox.Session) -> None:
+    """Vérifie catalogue, énoncés, solutions, suites et copies du kit (-- --static : sans noter)."""
+    nox_support.run_grader(session, "grader.tools.check")
 
 
 @nox.session(default=False)
