@@ -10,6 +10,7 @@
     nox -s lint         ruff et mypy
     nox -s bench        mesure la vitesse du correcteur (pas lancée par défaut)
     nox -s export       prépare le dépôt des élèves (pas lancée par défaut)
+    nox -s gradescope -- autograder.zip   le zip de l'autograder Gradescope (pas lancée par défaut)
     nox -s soak         50 corrections sous charge, rapports identiques (pas lancée par défaut)
 
 `nox -l` liste les sessions ; ce qui suit `--` est passé à la commande de la
@@ -120,6 +121,12 @@ def bench(session: nox.Session) -> None:
 def export(session: nox.Session) -> None:
     """Construit le dépôt modèle des élèves (sans les solutions ni les tests cachés)."""
     nox_support.run_grader(session, "grader.tools.export")
+
+
+@nox.session(default=False)
+def gradescope(session: nox.Session) -> None:
+    """Écrit le zip de l'autograder Gradescope d'un devoir (-- autograder.zip [--assignment D])."""
+    nox_support.run_grader(session, "grader.tools.gradescope")
 
 
 @nox.session(default=False)
