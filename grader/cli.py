@@ -260,7 +260,10 @@ def _main(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
         raise UsageError("--reports va avec --submissions et --csv (une classe)")
 
     target = Path(args.target if args.target is not None else "exercises")
-    check_target(target, chosen_exercises(catalogue, only))
+    # A platform records what the grader says: a submission with no module is
+    # graded 0 with the reason, not refused, or it would get no grade at all.
+    platform = args.format in _INSTRUCTOR_FORMATS
+    check_target(target, chosen_exercises(catalogue, only), modules_required=not platform)
     for option in (args.output, args.timing):
         if option is not None:
             _check_writable(Path(option))
@@ -270,7 +273,14 @@ def _main(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     if not sandbox.active and sandbox.mode is Mode.AUTO and args.format in _INSTRUCTOR_FORMATS:
         print(f"{PROG} : {sandbox.notice()}", file=sys.stderr)
 
-    report = _grade(target, only, jobs=args.jobs, public_only=args.public_only, sandbox=sandbox)
+    report = _grade(
+        target,
+        only,
+        jobs=args.jobs,
+        public_only=args.public_only,
+        sandbox=sandbox,
+        modules_required=not platform,
+    )
 
     text: str = fmt.render(report, color=color)
     if args.output is not None:
@@ -325,13 +335,26 @@ def _sandbox(args: argparse.Namespace) -> Sandbox:
 
 
 def _grade(
-    target: Path, only: list[str] | None, *, jobs: int | None, public_only: bool, sandbox: Sandbox
+    target: Path,
+    only: list[str] | None,
+    *,
+    jobs: int | None,
+    public_only: bool,
+    sandbox: Sandbox,
+    modules_required: bool = True,
 ) -> Report:
     # Imported here so that usage errors and --help answer at once, without
     # loading the grading engine.
     from grader.runner import grade
 
-    return grade(target, only, jobs=jobs, public_only=public_only, sandbox=sandbox)
+    return grade(
+        target,
+        only,
+        jobs=jobs,
+        public_only=public_only,
+        sandbox=sandbox,
+        modules_required=modules_required,
+    )
 
 
 def _grade_class(args: argparse.Namespace, only: list[str] | None) -> int:

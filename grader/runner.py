@@ -348,8 +348,12 @@ def grade(
     suites: Path = SUITES,
     judges: JudgeServer | None = None,
     sandbox: Sandbox | None = None,
+    modules_required: bool = True,
 ) -> Report:
     """Grade the exercise modules found in `target`.
+
+    Without `modules_required`, a folder with no module at all is graded
+    too (every exercise 0, its file said missing) instead of refused.
 
     `judges` lets several grades share one fork server of judges (batch
     grading); without one, this call starts its own where the platform can
@@ -369,11 +373,12 @@ def grade(
                 suites=suites,
                 judges=own_judges,
                 sandbox=sandbox,
+                modules_required=modules_required,
             )
     catalogue = catalogue or load_catalogue()
     target = target.resolve()
     chosen = chosen_exercises(catalogue, only)
-    check_target(target, chosen)
+    check_target(target, chosen, modules_required=modules_required)
     public_only = public_only or public_only_kit(suites)
     workers = max(1, min(jobs or os.cpu_count() or 1, len(chosen)))
     executors: Executors | None = None

@@ -70,13 +70,20 @@ def chosen_exercises(
     return [catalogue.get(name) for name in dict.fromkeys(only)]
 
 
-def check_target(target: Path, exercises: list[ExerciseSpec]) -> None:
-    """The folder exists and holds at least one of these exercises' modules."""
+def check_target(
+    target: Path, exercises: list[ExerciseSpec], *, modules_required: bool = True
+) -> None:
+    """The folder exists and holds at least one of these exercises' modules.
+
+    Without `modules_required`, an existing folder is enough: a platform's
+    grade of a submission that holds no module is 0, said in the report,
+    rather than no grade at all.
+    """
     if not target.exists():
         raise UsageError(f"le dossier « {target} » n'existe pas")
     if not target.is_dir():
         raise UsageError(f"« {target} » n'est pas un dossier")
-    if not any((target / f"{e.id}.py").is_file() for e in exercises):
+    if modules_required and not any((target / f"{e.id}.py").is_file() for e in exercises):
         expected = ", ".join(f"{e.id}.py" for e in exercises)
         raise UsageError(
             f"le dossier « {target} » ne contient aucun module d'exercice (attendus : {expected})"

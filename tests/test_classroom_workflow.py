@@ -17,6 +17,7 @@ import sys
 import sysconfig
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -143,7 +144,7 @@ def test_installs_the_sandbox_and_requires_it(steps: list[Step]) -> None:
     assert len(installs) == 1 and "bubblewrap" in installs[0].get("run")
     assert "apparmor_restrict_unprivileged_userns=0" in installs[0].get("run")
     assert steps.index(installs[0]) < steps.index(grading_step(steps))
-    assert grading_step(steps).get("run").endswith("--sandbox require")
+    assert grading_step(steps).get("run").rstrip().endswith("--sandbox require")
 
 
 def test_refuses_to_grade_without_the_kit(steps: list[Step]) -> None:
@@ -169,7 +170,7 @@ def test_grades_with_the_kit_and_reports_to_classroom(steps: list[Step]) -> None
     # Run from the kit's checkout: its engine and hidden tests grade, never the
     # student's copy of grader/.
     assert grader.get("working-directory") == kit_checkout(steps).maps["with"]["path"]
-    command = grader.get("run")
+    command = grader.get("run").splitlines()[-1]
     assert command.startswith("python -m grader ")
     assert '--target "$GITHUB_WORKSPACE/exercises"' in command
     assert "--format classroom" in command
@@ -210,10 +211,10 @@ def fake_checkout(workspace: Path) -> None:
     (workspace / ".kit").symlink_to(ROOT, target_is_directory=True)
 
 
-def test_grading_step_against_a_fake_checkout(steps: list[Step], tmp_path: Path) -> None:
-    workspace = tmp_path / "workspace"
-    workspace.mkdir()
-    fake_checkout(workspace)
+def run_grading_step(
+    steps: list[Step], tmp_path: Path, workspace: Path
+) -> tuple[subprocess.CompletedProcess[str], dict[str, Any], dict[str, str]]:
+    """The workflow's grading step run here: its process, the payload it published, its env."""
     # `python` on the PATH is this interpreter, as setup-python makes it.
     shims = tmp_path / "bin"
     shims.mkdir()
@@ -222,13 +223,12 @@ def test_grading_step_against_a_fake_checkout(steps: list[Step], tmp_path: Path)
     shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n', encoding="utf-8")
     shim.chmod(0o755)
     output = tmp_path / "github_output"
-    summary = tmp_path / "step_summary.md"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "GITHUB_"))}
     env.update(
         PATH=f"{shims}{os.pathsep}{env.get('PATH', '')}",
         GITHUB_WORKSPACE=str(workspace),
         GITHUB_OUTPUT=str(output),
-        GITHUB_STEP_SUMMARY=str(summary),
+        GITHUB_STEP_SUMMARY=str(tmp_path / "step_summary.md"),
         GITHUB_ACTIONS="true",
         CI="true",
     )
@@ -242,16 +242,36 @@ def test_grading_step_against_a_fake_checkout(steps: list[Step], tmp_path: Path)
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("Correction automatique : ")
-    assert "tests publics et tests cachés" in done.stdout.splitlines()[0]
-
     results = [
         line.partition("=")[2]
         for line in output.read_text(encoding="utf-8").splitlines()
         if line.startswith(f"{classroom.OUTPUT_NAME}=")
     ]
     assert len(results) == 1 and results[0] != "TRICHE"
-    payload = classroom.decode(results[0])
+    return done, classroom.decode(results[0]), env
+
+
+def test_a_checkout_without_exercises_is_graded_0_with_the_reason(
+    steps: list[Step], tmp_path: Path
+) -> None:
+    workspace = tmp_path / "workspace"
+    workspace.mkdir()
+    fake_checkout(workspace)
+    shutil.rmtree(workspace / "exercises")
+    _, payload, _ = run_grading_step(steps, tmp_path, workspace)
+    assert payload["max_score"] == 100
+    assert sum(t["score"] for t in payload["tests"]) == 0
+    assert all("introuvable" in t["message"] for t in payload["tests"])
+
+
+def test_grading_step_against_a_fake_checkout(steps: list[Step], tmp_path: Path) -> None:
+    workspace = tmp_path / "workspace"
+    workspace.mkdir()
+    fake_checkout(workspace)
+    done, payload, env = run_grading_step(steps, tmp_path, workspace)
+    summary = tmp_path / "step_summary.md"
+    assert done.stdout.startswith("Correction automatique : ")
+    assert "tests publics et tests cachés" in done.stdout.splitlines()[0]
 
     # The same submission, graded by the kit's JSON report.
     reference = subprocess.run(

@@ -34,6 +34,7 @@ class FakeRunner:
     def __init__(self, report: Report) -> None:
         self.report = report
         self.calls: list[dict[str, Any]] = []
+        self.modules_required: list[bool] = []
 
     def grade(
         self,
@@ -43,10 +44,12 @@ class FakeRunner:
         jobs: int | None = None,
         public_only: bool = False,
         sandbox: object = None,
+        modules_required: bool = True,
     ) -> Report:
         self.calls.append(
             {"target": target, "only": only, "jobs": jobs, "public_only": public_only}
         )
+        self.modules_required.append(modules_required)
         return self.report
 
 
@@ -337,6 +340,19 @@ def test_an_assignment_grades_its_exercises_in_its_order(
         "ex4_pipeline",
         "ex5_moniteur",
     )
+
+
+@pytest.mark.parametrize("fmt", ["classroom", "gradescope"])
+def test_a_platform_grades_a_folder_without_any_module(
+    runner: FakeRunner, target: Path, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    # A student who deleted every module gets 0 with the reason, not no grade at all.
+    (target.parent / "vide").mkdir()
+    code, _, err = run_cli(["--target", "vide", "--format", fmt, "--sandbox", "off"], capsys)
+    assert code == 0, err
+    assert runner.modules_required == [False]
+    # Elsewhere it stays a usage error (see usage_cases).
+    assert run_cli(["--target", "vide"], capsys)[0] == 2
 
 
 def test_usage_errors_come_before_grading(
