@@ -72,7 +72,8 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if shutil.which("git") is None or not (ROOT / ".git").exists():
         pytest.skip("l'export part d'un dépôt git du kit, et git est absent ici")
     dest = tmp_path_factory.mktemp("export") / "depot-eleves"
-    export.export(dest)
+    # The working tree as it is, committed or not: what is checked is its content.
+    export.export(dest, allow_dirty=True)
     return dest
 
 
@@ -233,6 +234,14 @@ def test_export_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None:
     assert export.main([str(tmp_path)]) == 2
 
 
+def commit_all(root: Path) -> None:
+    """`root` as a git repository whose one commit holds every file."""
+    git = ["git", "-C", str(root), "-c", "user.name=kit", "-c", "user.email=kit@example.org"]
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "kit"], check=True)
+
+
 def make_kit(root: Path, public_text: str) -> Path:
     """A tiny kit in its own git repository, with one hidden test."""
     files = {
@@ -252,8 +261,7 @@ def make_kit(root: Path, public_text: str) -> Path:
     for name, text in files.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(text, encoding="utf-8")
-    subprocess.run(["git", "init", "-q", str(root)], check=True)
-    subprocess.run(["git", "-C", str(root), "add", "."], check=True)
+    commit_all(root)
     (root / "grader/suites/public/__pycache__").mkdir()
     (root / "grader/suites/public/__pycache__/test_ex9.pyc").write_bytes(b"\0cache")
     return root
@@ -301,8 +309,7 @@ def make_two_assignment_kit(root: Path) -> Path:
     for name, text in files.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(text, encoding="utf-8")
-    subprocess.run(["git", "init", "-q", str(root)], check=True)
-    subprocess.run(["git", "-C", str(root), "add", "."], check=True)
+    commit_all(root)
     return root
 
 
@@ -336,6 +343,21 @@ def test_export_of_an_unknown_assignment_is_one_line_and_status_2(
     assert err.startswith("python -m grader.tools.export : erreur : devoir inconnu : troisieme ;")
     assert err.count("\n") == 1
     assert not (tmp_path / "eleves").exists()
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git est absent ici")
+def test_export_refuses_uncommitted_changes(tmp_path: Path) -> None:
+    kit = make_kit(tmp_path / "kit", "def test_visible():\n    pass\n")
+    (kit / "grader/suites/public/test_ex9.py").write_text("# à moitié écrit\n", encoding="utf-8")
+    dest = tmp_path / "eleves"
+    with pytest.raises(
+        export.ExportError, match=r"non validées \(grader/suites/public/test_ex9.py\)"
+    ):
+        export.export(dest, kit)
+    assert not dest.exists()
+    # Asked for: the working tree as it is.
+    export.export(dest, kit, allow_dirty=True)
+    assert (dest / "grader/suites/public/test_ex9.py").read_text() == "# à moitié écrit\n"
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git est absent ici")

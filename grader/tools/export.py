@@ -20,12 +20,14 @@ an export that would leak one is deleted and reported as an error.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
 import sys
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -270,18 +272,21 @@ def for_assignment(relative: str, text: str, catalogue: Catalogue, assign: Assig
     return text
 
 
-def export(dest: Path, root: Path = ROOT, assignment: str | None = None) -> list[str]:
-    """Write the students' repository for one assignment into `dest` (absent or empty).
+@dataclass(frozen=True)
+class Planned:
+    """One file of the students' repository."""
 
-    The default assignment without `assignment`; the files written.
+    data: bytes
+    executable: bool = False
+
+
+def plan(root: Path = ROOT, assignment: str | None = None) -> dict[str, Planned]:
+    """The students' repository for one assignment, file by file (the default one for None).
+
+    What the export writes, and what a class's copies are compared with
+    (`grader.tools.batch`): a file of the kit a student had no reason to edit.
     """
     root = root.resolve()
-    dest = dest.resolve()
-    if dest == root or dest.is_relative_to(root / TEMPLATE) or root.is_relative_to(dest):
-        raise ExportError(f"le dossier « {dest} » ne peut pas recevoir l'export du kit")
-    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
-        raise ExportError(f"le dossier « {dest} » existe déjà et n'est pas vide")
-
     catalogue = load_catalogue(root / CATALOGUE)
     try:
         chosen = chosen_assignment(catalogue, assignment)
@@ -295,27 +300,86 @@ def export(dest: Path, root: Path = ROOT, assignment: str | None = None) -> list
         raise ExportError(f"le dossier {TEMPLATE}/ du kit est vide ou n'est pas suivi par git")
     catalogue_text = (root / CATALOGUE).read_text(encoding="utf-8")
 
+    planned: dict[str, Planned] = {}
+    for relative in kit:
+        if relative == CATALOGUE:
+            text = public_catalogue_text(catalogue_text, chosen)
+            planned[relative] = Planned(text.encode("utf-8"))
+        else:
+            planned[relative] = _read(root / relative)
+    for relative in template:
+        inside = relative.removeprefix(TEMPLATE + "/")
+        planned[inside] = _read(root / relative)
+        if inside == "README.md" or inside.startswith(".github/workflows/"):
+            text = (root / relative).read_text(encoding="utf-8")
+            filled = for_assignment(inside, text, catalogue, chosen)
+            planned[inside] = Planned(filled.encode("utf-8"), planned[inside].executable)
+    # The package stays importable; the runner sees no hidden test in it.
+    planned[HIDDEN_INIT] = Planned(b"")
+    return dict(sorted(planned.items()))
+
+
+def _read(source: Path) -> Planned:
+    if source.is_symlink():
+        # A link could point anywhere, solutions included: never followed.
+        raise ExportError(f"lien symbolique suivi par git, refusé dans l'export : {source}")
+    return Planned(source.read_bytes(), os.access(source, os.X_OK))
+
+
+def uncommitted(root: Path) -> list[str]:
+    """Tracked files of `root` changed since the last commit: what an export must not ship."""
+    try:
+        listing = subprocess.run(
+            ["git", "-C", str(root), "diff", "HEAD", "--name-only", "-z"],
+            check=True,
+            capture_output=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError) as exc:
+        raise ExportError(
+            f"impossible de comparer « {root} » à son dernier commit (git diff HEAD) : "
+            "l'export part d'un commit du kit"
+        ) from exc
+    return sorted({path for path in listing.decode("utf-8").split("\0") if path})
+
+
+def require_committed(root: Path) -> None:
+    """What students receive is a commit of the kit, never a half-edited working tree."""
+    changed = uncommitted(root)
+    if changed:
+        shown = ", ".join(changed[:5]) + (" ..." if len(changed) > 5 else "")
+        raise ExportError(
+            f"le kit a des modifications non validées ({shown}) : validez-les (git commit) "
+            "ou ajoutez --allow-dirty"
+        )
+
+
+def export(
+    dest: Path, root: Path = ROOT, assignment: str | None = None, *, allow_dirty: bool = False
+) -> list[str]:
+    """Write the students' repository for one assignment into `dest` (absent or empty).
+
+    The default assignment without `assignment`; the files written. The kit
+    must have no uncommitted change unless `allow_dirty`.
+    """
+    root = root.resolve()
+    dest = dest.resolve()
+    if dest == root or dest.is_relative_to(root / TEMPLATE) or root.is_relative_to(dest):
+        raise ExportError(f"le dossier « {dest} » ne peut pas recevoir l'export du kit")
+    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+        raise ExportError(f"le dossier « {dest} » existe déjà et n'est pas vide")
+    planned = plan(root, assignment)
+    if not allow_dirty:
+        require_committed(root)
+    catalogue_text = (root / CATALOGUE).read_text(encoding="utf-8")
+
     created = not dest.exists()
     dest.mkdir(parents=True, exist_ok=True)
-    written: list[str] = []
     try:
-        for relative in kit:
-            if relative == CATALOGUE:
-                _write(dest / relative, public_catalogue_text(catalogue_text, chosen))
-            else:
-                _copy(root / relative, dest / relative)
-            written.append(relative)
-        for relative in template:
-            inside = relative.removeprefix(TEMPLATE + "/")
-            _copy(root / relative, dest / inside)
-            if inside == "README.md" or inside.startswith(".github/workflows/"):
-                text = (root / relative).read_text(encoding="utf-8")
-                _write(dest / inside, for_assignment(inside, text, catalogue, chosen))
-            written.append(inside)
-        # The package stays importable; the runner sees no hidden test in it.
-        _write(dest / HIDDEN_INIT, "")
-        written.append(HIDDEN_INIT)
-
+        for relative, file in planned.items():
+            target = dest / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(file.data)
+            target.chmod(0o755 if file.executable else 0o644)
         leaks = find_leaks(dest, hidden_markers(catalogue_text))
         if leaks:
             raise ExportError(
@@ -332,21 +396,7 @@ def export(dest: Path, root: Path = ROOT, assignment: str | None = None) -> list
                 else:
                     child.unlink(missing_ok=True)
         raise
-    return sorted(set(written))
-
-
-def _copy(source: Path, target: Path) -> None:
-    if source.is_symlink():
-        # A link could point anywhere, solutions included: never followed.
-        raise ExportError(f"lien symbolique suivi par git, refusé dans l'export : {source}")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source, target)
-    shutil.copymode(source, target)
-
-
-def _write(target: Path, text: str) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
+    return list(planned)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -365,13 +415,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="DEVOIR",
         help="le devoir exporté (par défaut : le premier du catalogue, ex1 à ex5)",
     )
+    parser.add_argument(
+        "--allow-dirty",
+        action="store_true",
+        help="exporte même si le kit a des modifications non validées (git commit)",
+    )
     try:
         args = parser.parse_args(argv)
     except usage.UsageError as exc:
         return cli.usage_error(PROG, exc)
     dest = Path(args.dossier)
     try:
-        written = export(dest, assignment=args.assignment)
+        written = export(dest, assignment=args.assignment, allow_dirty=args.allow_dirty)
     except ExportError as exc:
         return cli.usage_error(PROG, str(exc))
     print(f"Dépôt des élèves écrit dans {dest} ({len(written)} fichiers).")

@@ -34,6 +34,7 @@ from grader.tools.export import (
     HIDDEN_SUITES,
     ROOT,
     ExportError,
+    require_committed,
     tracked_files,
 )
 from grader.usage import UsageError, chosen_assignment
@@ -64,8 +65,13 @@ def kit_files(root: Path, catalogue: Catalogue, assignment: AssignmentSpec) -> l
     return [p for p in tracked_files(root) if not p.startswith(dropped) and p not in outside]
 
 
-def build(dest: Path, root: Path = ROOT, assignment: str | None = None) -> list[str]:
-    """Write the autograder zip for one assignment (the default one for None); its entries."""
+def build(
+    dest: Path, root: Path = ROOT, assignment: str | None = None, *, allow_dirty: bool = False
+) -> list[str]:
+    """Write the autograder zip for one assignment (the default one for None); its entries.
+
+    The kit must have no uncommitted change unless `allow_dirty`.
+    """
     catalogue = load_catalogue(root / CATALOGUE)
     try:
         chosen = chosen_assignment(catalogue, assignment)
@@ -73,6 +79,8 @@ def build(dest: Path, root: Path = ROOT, assignment: str | None = None) -> list[
         raise ExportError(str(exc)) from exc
     if dest.is_dir() or not dest.parent.is_dir():
         raise ExportError(f"impossible d'écrire « {dest} »")
+    if not allow_dirty:
+        require_committed(root)
     files = kit_files(root, catalogue, chosen)
     run_script = (SCRIPTS / RUN_SCRIPT).read_text(encoding="utf-8")
     if run_script.count(RUN_COMMAND) != 1:
@@ -172,6 +180,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="le devoir corrigé (par défaut : le premier du catalogue, ex1 à ex5)",
     )
     parser.add_argument(
+        "--allow-dirty",
+        action="store_true",
+        help="écrit le zip même si le kit a des modifications non validées (git commit)",
+    )
+    parser.add_argument(
         "--run", action="store_true", help="dans le conteneur de Gradescope : corrige l'envoi"
     )
     try:
@@ -182,7 +195,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run(Path(os.environ.get(AUTOGRADER_ROOT, "/autograder")), args.assignment)
         if args.zip is None:
             raise usage.UsageError("il manque : FICHIER.zip")
-        entries = build(Path(args.zip), assignment=args.assignment)
+        entries = build(Path(args.zip), assignment=args.assignment, allow_dirty=args.allow_dirty)
     except usage.UsageError as exc:
         return cli.usage_error(PROG, exc)
     except ExportError as exc:
