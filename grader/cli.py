@@ -387,7 +387,13 @@ def _grade_class(args: argparse.Namespace, only: list[str] | None) -> int:
         ) from exc
     reports = Path(args.reports) if args.reports is not None else None
     return grade_class(
-        submissions, Path(args.csv), only=only, jobs=args.jobs, sandbox=sandbox, reports=reports
+        submissions,
+        Path(args.csv),
+        only=only,
+        jobs=args.jobs,
+        sandbox=sandbox,
+        reports=reports,
+        assignment=args.assignment,
     )
 
 

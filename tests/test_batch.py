@@ -21,7 +21,7 @@ import pytest
 
 from grader.metadata import load_catalogue
 from grader.results import ExerciseResult, Report, Status, TestResult
-from grader.tools import batch
+from grader.tools import batch, export
 
 ROOT = Path(__file__).resolve().parent.parent
 NOWHERE = (
@@ -465,3 +465,25 @@ def test_two_folders_never_share_a_report_file() -> None:
         "A_B": "A_B-3",
         "c": "c",
     }
+
+
+def test_a_copy_whose_kit_files_were_edited_is_flagged(tmp_path: Path) -> None:
+    # A student may edit their repository's workflow or grader to report a
+    # grade of their choosing: the class's sheet names what they changed.
+    root = make_class(tmp_path / "classe", ["honnete", "triche"])
+    planned = export.plan(assignment=None)
+    for name in ("honnete", "triche"):
+        for path in ("noxfile.py", ".github/workflows/classroom.yml", "grader/runner.py"):
+            (root / name / path).parent.mkdir(parents=True, exist_ok=True)
+            (root / name / path).write_bytes(planned[path].data)
+    (root / "triche/grader/runner.py").write_text("SCORE = 100\n", encoding="utf-8")
+    (root / "triche/.github/workflows/note.yml").write_text("on: push\n", encoding="utf-8")
+    status, _ = run_class(root, FakeEngine())
+    assert status == 0
+    rows = {r["eleve"]: r for r in read_csv(tmp_path / "notes.csv")}
+    assert rows["honnete"]["probleme"] == ""
+    assert rows["triche"]["probleme"] == (
+        "fichiers du kit modifiés ou ajoutés : .github/workflows/note.yml, grader/runner.py "
+        "(la note du dépôt de l'élève a pu en être faussée ; celle-ci vient du kit)"
+    )
+    assert rows["triche"]["total"] == rows["honnete"]["total"]  # the kit's grade, untouched

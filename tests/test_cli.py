@@ -405,6 +405,7 @@ def batch(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
         jobs: int | None,
         sandbox: object = None,
         reports: Path | None = None,
+        assignment: str | None = None,
     ) -> int:
         calls.append(
             {

@@ -155,6 +155,54 @@ def _exercise_problem(exercise: ExerciseResult) -> str:
     return "aucun test n'a pu s'exécuter (erreur ou temps dépassé à chaque test)"
 
 
+# The files of the students' repository a student has no reason to edit: the
+# grader, its settings, the nox sessions and the Classroom workflow. Edited,
+# they may have changed the grade the student's own repository reported.
+_KIT_PREFIXES = ("grader/", ".github/")
+_KIT_FILES = ("noxfile.py", "pyproject.toml")
+_SHOWN_FILES = 4
+
+
+def kit_files(planned: Mapping[str, bytes]) -> dict[str, bytes]:
+    """Of the students' repository (`export.plan`), the files no student should edit."""
+    return {
+        path: data
+        for path, data in planned.items()
+        if path.startswith(_KIT_PREFIXES) or path in _KIT_FILES
+    }
+
+
+def edited_kit_files(repository: Path, kit: Mapping[str, bytes]) -> list[str]:
+    """The kit's files changed in a student's repository, and workflows added to it."""
+    edited = [
+        path
+        for path, data in kit.items()
+        if (repository / path).is_file() and (repository / path).read_bytes() != data
+    ]
+    workflows = repository / ".github" / "workflows"
+    if workflows.is_dir():
+        edited += [
+            f".github/workflows/{entry.name}"
+            for entry in sorted(workflows.iterdir())
+            if f".github/workflows/{entry.name}" not in kit
+        ]
+    return sorted(edited)
+
+
+def _tampering(target: Path, kit: Mapping[str, bytes] | None) -> list[str]:
+    if not kit:
+        return []
+    repository = target.parent if target.name == "exercises" else target
+    edited = edited_kit_files(repository, kit)
+    if not edited:
+        return []
+    shown = ", ".join(edited[:_SHOWN_FILES]) + (" ..." if len(edited) > _SHOWN_FILES else "")
+    return [
+        f"fichiers du kit modifiés ou ajoutés : {shown} (la note du dépôt de l'élève a pu en "
+        "être faussée ; celle-ci vient du kit)"
+    ]
+
+
 def grade_submission(
     folder: Path,
     exercise_ids: Sequence[str],
@@ -162,8 +210,13 @@ def grade_submission(
     only: Sequence[str] | None,
     grade: GradeFunction,
     max_scores: Mapping[str, float],
+    kit: Mapping[str, bytes] | None = None,
 ) -> Row:
-    """Grade one student's folder; never raises, whatever the folder holds."""
+    """Grade one student's folder; never raises, whatever the folder holds.
+
+    `kit`: the files of the students' repository no student should edit
+    (`kit_files`); each one changed in the copy is named in its problem.
+    """
     empty = dict.fromkeys(exercise_ids, 0.0)
     max_total = float(sum(max_scores.get(i, 0.0) for i in exercise_ids))
     target = locate(folder, exercise_ids)
@@ -188,7 +241,7 @@ def grade_submission(
         points={name: scores.get(name, 0.0) for name in exercise_ids},
         total=report.score,
         max_score=report.max_score,
-        problem=" ; ".join(_problems(report, target, exercise_ids)),
+        problem=" ; ".join(_problems(report, target, exercise_ids) + _tampering(target, kit)),
         explanation=" ".join(" ".join(e.split()) for e in explanations),
         report=report,
     )
@@ -383,6 +436,18 @@ def _nothing() -> None:
     pass
 
 
+def _reference(assignment: str | None, out: TextIO) -> dict[str, bytes] | None:
+    """The kit's files as the students received them, or None (said) when git cannot tell."""
+    from grader.tools import export
+
+    try:
+        planned = export.plan(assignment=assignment)
+    except export.ExportError as exc:
+        print(f"Fichiers du kit non comparés aux copies : {exc}", file=out)
+        return None
+    return kit_files({path: file.data for path, file in planned.items()})
+
+
 def grade_class(
     submissions: Path,
     csv_path: Path,
@@ -394,6 +459,7 @@ def grade_class(
     stream: TextIO | None = None,
     sandbox: Sandbox | None = None,
     reports: Path | None = None,
+    assignment: str | None = None,
 ) -> int:
     """Grade every student folder of `submissions` into `csv_path`; the exit status.
 
@@ -403,7 +469,9 @@ def grade_class(
     off (by default: on when `stream` is a terminal); `sandbox` is the run's
     choice (by default: the sandbox where it works); `reports`, a folder where
     each student's own report is written, to send back (`<eleve>.txt`, the
-    terminal report, and `<eleve>.json`, the contract's JSON).
+    terminal report, and `<eleve>.json`, the contract's JSON). Each copy is
+    compared with the students' repository of `assignment` (the default one
+    for None), and the kit's files it changed are named.
     """
     out = sys.stderr if stream is None else stream
     if not submissions.is_dir():
@@ -428,6 +496,7 @@ def grade_class(
         )
         return EXIT_USAGE
     max_scores = {e.id: e.max_score for e in catalogue.exercises}
+    kit = _reference(assignment, out)
     workers = max(1, min(jobs or default_workers(), len(folders)))
     rows: dict[str, Row] = {}
     files = report_names([f.name for f in folders])
@@ -437,7 +506,7 @@ def grade_class(
 
         def grade_one(folder: Path) -> Row:
             return grade_submission(
-                folder, exercise_ids, only=only, grade=engine, max_scores=max_scores
+                folder, exercise_ids, only=only, grade=engine, max_scores=max_scores, kit=kit
             )
 
         reporter = stack.enter_context(_progress(len(folders), out, progress))
