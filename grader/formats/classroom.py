@@ -16,7 +16,13 @@ How the reporter reads it decides the shape:
 - it prints ``- line <line_no>`` after a test's name unless ``line_no`` is 0
   (``line undefined`` when the key is missing): every test gets 0;
 - it prints ``test_code`` when present and not empty: hidden tests must not
-  show there, so it is always empty.
+  show there, so it is always empty;
+- it prints a test whose status is ``error`` as ``Error: <message>``, without
+  its name: every test that did not pass is ``fail``;
+- its log totals a runner as passed entries / entries x ``max_score``, where
+  Classroom records the sum of the scores: each test is one entry per unit of
+  points (``ex1 — titre [2/3]`` for the second of a 3-point test's), so that
+  every total a student reads is the grade recorded.
 
 ``render`` is the short summary printed in the job's log; ``publish`` writes
 ``result=<base64>`` to the file ``$GITHUB_OUTPUT`` names and a Markdown
@@ -27,9 +33,11 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import re
 import sys
 from collections.abc import Iterator, Mapping
+from fractions import Fraction
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -54,38 +62,76 @@ RUNNER_ID = "grader"
 OUTPUT_NAME = "result"
 
 
+# The reporter prints a test "error" as a bare "Error: <message>" line, without
+# its name: a test that raised or ran out of time is a named "fail" there, and
+# its message (the report's, and the step summary) says which it was.
 _REPORTER_STATUS: Mapping[Status, str] = MappingProxyType(
     {
         Status.PASSED: "pass",
         Status.FAILED: "fail",
-        Status.ERROR: "error",
-        Status.TIMEOUT: "error",
+        Status.ERROR: "fail",
+        Status.TIMEOUT: "fail",
     }
 )
 
 
+# At most this many entries when tests are split into points (see `point_unit`).
+MAX_ENTRIES = 1000
+
+
+def point_unit(report: Report) -> Fraction | None:
+    """The largest amount every test's points are a whole number of (1 for whole points).
+
+    The reporter's log totals a runner as passed entries / entries x max_score:
+    with one entry per `unit` of points, that total is the points earned, the
+    grade Classroom records. None when that would take more than MAX_ENTRIES.
+    """
+    amounts = [
+        Fraction(t.max_score).limit_denominator(100) for e in report.exercises for t in e.tests
+    ]
+    if not amounts or any(a <= 0 for a in amounts):
+        return None
+    unit = amounts[0]
+    for amount in amounts[1:]:
+        # gcd of fractions: gcd of numerators over lcm of denominators.
+        unit = Fraction(
+            math.gcd(unit.numerator, amount.numerator),
+            unit.denominator * amount.denominator // math.gcd(unit.denominator, amount.denominator),
+        )
+    if sum(amounts) / unit > MAX_ENTRIES:
+        return None
+    return unit
+
+
 def payload(report: Report) -> dict[str, Any]:
-    """The reporter's JSON object for this report."""
+    """The reporter's JSON object for this report: one entry per unit of points."""
+    unit = point_unit(report)
     tests: list[dict[str, Any]] = []
     for exercise in report.exercises:
         for index, test in enumerate(exercise.tests):
-            earned = test.score
-            tests.append(
-                {
-                    "name": test_name(exercise, test),
-                    "status": _REPORTER_STATUS[test.status],
-                    "score": number(earned),
-                    "max_score": number(test.max_score),
-                    "message": message_for(
-                        exercise, test, with_diagnostics=carries_diagnostics(exercise, index)
-                    ),
-                    "line_no": 0,
-                    "filename": f"{exercise.id}.py",
-                    "test_code": "",
-                    "duration": round(test.duration, 3),
-                    "execution_time": f"{test.duration:.2f}s",
-                }
-            )
+            shares = int(Fraction(test.max_score).limit_denominator(100) / unit) if unit else 1
+            share = test.max_score / shares
+            for part in range(1, shares + 1):
+                name = test_name(exercise, test)
+                tests.append(
+                    {
+                        "name": f"{name} [{part}/{shares}]" if shares > 1 else name,
+                        "status": _REPORTER_STATUS[test.status],
+                        "score": number(share if test.status is Status.PASSED else 0.0),
+                        "max_score": number(share),
+                        # The message once, on the test's first entry.
+                        "message": message_for(
+                            exercise, test, with_diagnostics=carries_diagnostics(exercise, index)
+                        )
+                        if part == 1
+                        else "",
+                        "line_no": 0,
+                        "filename": f"{exercise.id}.py",
+                        "test_code": "",
+                        "duration": round(test.duration, 3) if part == 1 else 0,
+                        "execution_time": f"{test.duration if part == 1 else 0:.2f}s",
+                    }
+                )
     if not tests:
         status = "error"
     elif all(t["status"] == "pass" for t in tests):
