@@ -171,7 +171,19 @@ def _lancer(
 def _une_fois(ex: Execution, nom: str, appel: str, pourquoi: str) -> Recorded:
     appels = ex.calls_of(nom)
     if not appels:
-        raise AssertionError(f"{appel} n'a jamais appelé {nom} ; attendu un appel {pourquoi}")
+        vide = (
+            " (même sans URL, la connexion est ouverte puis fermée)"
+            if appel.endswith("([])")
+            else ""
+        )
+        sans_await = (
+            " ; un appel sans await ne s'exécute pas (voir « Les pièges classiques »)"
+            if nom == "fermer_connexion"
+            else ""
+        )
+        raise AssertionError(
+            f"{appel} n'a jamais exécuté {nom} ; attendu un appel {pourquoi}{vide}{sans_await}"
+        )
     assert len(appels) == 1, (
         f"{appel} a appelé {nom} {len(appels)} fois ; attendu une seule fois {pourquoi} : "
         "une seule connexion partagée par toutes les requêtes, pas une par requête"
@@ -314,7 +326,20 @@ def test_fermee_meme_en_cas_d_erreur(student: Any, site: Site) -> None:
         f"{appel} : la ligne d'échec n'est pas celle attendue, avec le message de "
         f"l'exception levée par requete{line_diff(norm(echec.text), attendu)}"
     )
-    apres = [f for f in ex.calls_of("fermer_connexion") if f.start >= t_panne - TOLERANCE]
+    toutes = ex.calls_of("fermer_connexion")
+    assert toutes, (
+        f"{appel} n'a jamais exécuté fermer_connexion ; attendu la connexion fermée à la "
+        "sortie de chaque bloc async with (un appel sans await ne s'exécute pas)"
+    )
+    apres = [f for f in toutes if f.start >= t_panne - TOLERANCE]
+    avant = [f for f in toutes if f.start >= en_panne[-1].start - TOLERANCE]
+    if not apres and avant:
+        raise AssertionError(
+            f"{appel} : la connexion du second essai a été fermée à "
+            f"{fmt_t(avant[0].start - ex.t0)}, avant que requete({panne!r}, …) ne lève "
+            f"ConnectionError à {fmt_t(t_panne - ex.t0)} ; attendu la fermeture après la "
+            "dernière réponse : attendez les requêtes à l'intérieur du bloc async with"
+        )
     assert apres, (
         f"{appel} : requete({panne!r}, …) a levé ConnectionError à {fmt_t(t_panne - ex.t0)} "
         "et la connexion n'a pas été fermée ensuite ; attendu fermer_connexion dans un "
@@ -349,9 +374,16 @@ def test_exception_remonte(student: Any, site: Site) -> None:
             raise
         types = (erreur.type.rsplit(".", 1)[-1], *erreur.builtin_bases)
         ou = f" ({exc.where})" if exc.where else ""
+        avalee = (
+            " ; l'exception a été attrapée en chemin (un except dans client_partage ?) et "
+            "telecharger_tout a continué sans les résultats"
+            if erreur.type in ("UnboundLocalError", "NameError")
+            else ""
+        )
         assert "ConnectionError" in types, (
-            f"{appel} a levé {erreur.type}{ou} : {erreur.message} ; attendu l'exception "
-            f"ConnectionError de requete({panne!r}, …), telle quelle, sans l'attraper"
+            f"{appel} a levé {erreur.type}{ou} : {erreur.message}{avalee} ; attendu "
+            f"l'exception ConnectionError de requete({panne!r}, …), telle quelle, sans "
+            "l'attraper"
         )
         assert norm(erreur.message) == attendu, (
             f"{appel} a levé ConnectionError({erreur.message!r}) ; attendu "
