@@ -166,6 +166,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     batch.add_argument("--csv", metavar="FICHIER", help="fichier CSV des notes de la classe")
     batch.add_argument(
+        "--html",
+        metavar="FICHIER",
+        help="écrit la page HTML de la classe (graphiques des totaux et de chaque test)",
+    )
+    batch.add_argument(
         "--reports",
         metavar="DOSSIER",
         help="écrit dans ce dossier le rapport de chaque élève (texte et JSON), à lui renvoyer",
@@ -256,8 +261,9 @@ def _main(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     only = parse_only(args.only, catalogue, args.assignment)
     if args.submissions is not None or args.csv is not None:
         return _grade_class(args, only)
-    if args.reports is not None:
-        raise UsageError("--reports va avec --submissions et --csv (une classe)")
+    for option, value in (("--reports", args.reports), ("--html", args.html)):
+        if value is not None:
+            raise UsageError(f"{option} va avec --submissions et --csv (une classe)")
 
     target = Path(args.target if args.target is not None else "exercises")
     # A platform records what the grader says: a submission with no module is
@@ -394,6 +400,7 @@ def _grade_class(args: argparse.Namespace, only: list[str] | None) -> int:
         sandbox=sandbox,
         reports=reports,
         assignment=args.assignment,
+        html=Path(args.html) if args.html is not None else None,
     )
 
 

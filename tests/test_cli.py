@@ -24,7 +24,8 @@ from grader.formats import json_report, terminal
 from grader.metadata import load_catalogue
 from grader.results import Report
 
-EXERCISE_IDS = load_catalogue().ids
+# The default assignment's: what `python -m grader` grades without --assignment or --only.
+EXERCISE_IDS = load_catalogue().default.exercises
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -291,6 +292,7 @@ def usage_cases() -> list[tuple[list[str], str]]:
         (["--target", "copie", "--output", "dossier_absent/r.txt"], "impossible d'écrire"),
         (["--target", "copie", "--timing", "copie"], "c'est un dossier"),
         (["--target", "copie", "--reports", "rapports"], "--reports va avec --submissions"),
+        (["--target", "copie", "--html", "classe.html"], "--html va avec --submissions"),
     ]
 
 
@@ -327,6 +329,7 @@ def test_an_assignment_grades_its_exercises_in_its_order(
 ) -> None:
     catalogue = load_catalogue()
     for assignment in catalogue.assignments:
+        (target / f"{assignment.exercises[0]}.py").write_text("", encoding="utf-8")
         code, _, err = run_cli(["--target", "copie", "--assignment", assignment.id], capsys)
         assert code == 0, err
         assert runner.calls[-1]["only"] == list(assignment.exercises)
@@ -406,6 +409,7 @@ def batch(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
         sandbox: object = None,
         reports: Path | None = None,
         assignment: str | None = None,
+        html: Path | None = None,
     ) -> int:
         calls.append(
             {

@@ -7,7 +7,8 @@ copy, or one of its exercises, from being graded on its merits: not found,
 not started, does not import, loops forever), and ``explication`` (what the
 student wrote for the teacher, ex1's ``EXPLICATION``). A copy's modules are
 found in ``exercises/``, at the folder's root, or one level down. No cell a
-student chose can become a spreadsheet formula.
+student chose can become a spreadsheet formula. The run ends on the class's
+summary, also written as an HTML page with ``--html`` (``class_page``).
 
 Student code never runs in this process: each submission is graded by
 `grader.runner.grade`, which runs every exercise in a child process under its
@@ -21,11 +22,9 @@ import csv
 import io
 import os
 import shutil
-import statistics
 import sys
 import tempfile
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import ExitStack, contextmanager
@@ -47,6 +46,7 @@ from grader.formats.words import points
 from grader.isolation.sandbox import Mode, Sandbox, choose
 from grader.metadata import load_catalogue
 from grader.results import Cause, ExerciseResult, Report, Status, clean_text
+from grader.tools import class_page
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -285,50 +285,6 @@ def write_reports(row: Row, folder: Path, name: str) -> None:
     (folder / f"{name}.txt").write_text(text, encoding="utf-8")
 
 
-def class_summary(rows: Sequence[Row], exercise_ids: Sequence[str]) -> str:
-    """The class at a glance: the totals, each exercise's mean, the tests most of it failed."""
-    graded = [row for row in rows if row.report is not None]
-    if not graded:
-        return "Aucune copie n'a pu être corrigée."
-    totals = sorted(row.total for row in graded)
-    top = graded[0].max_score
-    lines = [
-        f"Classe : {len(graded)} copies corrigées sur {len(rows)} ; "
-        f"moyenne {points(round(statistics.fmean(totals), 2))}/{points(top)}, "
-        f"médiane {points(statistics.median(totals))}/{points(top)}, "
-        f"de {points(totals[0])} à {points(totals[-1])}.",
-    ]
-    # Totals by tenths of the maximum: how the class spreads.
-    bands = Counter(min(9, int(10 * total / top)) if top else 0 for total in totals)
-    spread = ", ".join(
-        f"{points(top * b / 10)}–{points(top * (b + 1) / 10)} : {bands[b]}"
-        for b in range(10)
-        if bands[b]
-    )
-    lines.append(f"Répartition des totaux : {spread}.")
-    for exercise in exercise_ids:
-        mean = statistics.fmean(row.points.get(exercise, 0.0) for row in graded)
-        lines.append(f"  {exercise} : moyenne {points(round(mean, 2))}")
-    passed: Counter[tuple[str, str]] = Counter()
-    seen: Counter[tuple[str, str]] = Counter()
-    kinds: Counter[str] = Counter()
-    for row in graded:
-        assert row.report is not None
-        for e in row.report.exercises:
-            for t in e.tests:
-                seen[(e.id, t.title)] += 1
-                passed[(e.id, t.title)] += t.status is Status.PASSED
-            kinds.update({d.kind for d in e.diagnostics})
-    hardest = sorted(seen, key=lambda k: (passed[k] / seen[k], k))[:5]
-    if hardest:
-        lines.append("Les tests que la classe réussit le moins :")
-        lines += [f"  {round(100 * passed[k] / seen[k])} % — {k[0]} : {k[1]}" for k in hardest]
-    if kinds:
-        common = ", ".join(f"{kind} ({n} copies)" for kind, n in kinds.most_common(5))
-        lines.append(f"Pièges les plus fréquents : {common}.")
-    return "\n".join(lines)
-
-
 def _cell(text: str) -> str:
     """Text a spreadsheet shows as text: never a formula (=, +, -, @), never a control.
 
@@ -460,6 +416,7 @@ def grade_class(
     sandbox: Sandbox | None = None,
     reports: Path | None = None,
     assignment: str | None = None,
+    html: Path | None = None,
 ) -> int:
     """Grade every student folder of `submissions` into `csv_path`; the exit status.
 
@@ -471,7 +428,8 @@ def grade_class(
     each student's own report is written, to send back (`<eleve>.txt`, the
     terminal report, and `<eleve>.json`, the contract's JSON). Each copy is
     compared with the students' repository of `assignment` (the default one
-    for None), and the kit's files it changed are named.
+    for None), and the kit's files it changed are named. `html`: a file for
+    the class's page (`grader.tools.class_page`).
     """
     out = sys.stderr if stream is None else stream
     if not submissions.is_dir():
@@ -479,6 +437,9 @@ def grade_class(
         return EXIT_USAGE
     if csv_path.is_dir() or not csv_path.parent.is_dir():
         print(f"{PROG} : erreur : impossible d'écrire « {csv_path} »", file=out)
+        return EXIT_USAGE
+    if html is not None and (html.is_dir() or not html.parent.is_dir()):
+        print(f"{PROG} : erreur : impossible d'écrire « {html} »", file=out)
         return EXIT_USAGE
     if reports is not None and (reports.is_file() or not reports.parent.is_dir()):
         print(f"{PROG} : erreur : impossible d'écrire les rapports dans « {reports} »", file=out)
@@ -530,7 +491,14 @@ def grade_class(
             executor.shutdown(wait=True, cancel_futures=True)
 
     ordered = [rows[f.name] for f in folders]
-    print(class_summary(ordered, exercise_ids), file=out)
+    print(class_page.summary(ordered, exercise_ids), file=out)
+    if html is not None:
+        partial = html.with_name(f".{html.name}.partiel")
+        partial.write_text(
+            class_page.page(ordered, exercise_ids, f"Classe : {submissions.name}"), encoding="utf-8"
+        )
+        partial.replace(html)
+        print(f"Page de la classe : {html}", file=out)
     flagged = sum(1 for row in ordered if row.problem)
     plural = "s" if len(ordered) > 1 else ""
     message = f"{len(ordered)} copie{plural} corrigée{plural}, notes dans {csv_path}"
