@@ -13,10 +13,11 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+import browser
 import pytest
 from test_formats import check_golden
 
-from grader.formats import terminal, timeline
+from grader.formats import html, terminal, timeline
 from grader.metadata import load_catalogue
 from grader.results import Report, Span, Status, Timeline
 from grader.runner import grade
@@ -253,3 +254,33 @@ def test_the_classroom_summary_and_gradescope_show_the_timeline_monospaced() -> 
     assert drawing in test["output"] and test["output_format"] == "text"
     # The contract's JSON holds no timeline: its keys are fixed.
     assert "Chronologie" not in json_report.render(report)
+
+
+# ---------------------------------------------------------------- as a picture
+
+
+def test_each_shape_is_drawn_as_its_golden_picture_says() -> None:
+    text = "".join(f"<!-- {name} -->\n{timeline.svg(t)}\n" for name, t in SHAPES.items())
+    check_golden("timelines.svg.html", text)
+
+
+def test_the_picture_has_a_bar_per_call_a_mark_per_line_and_a_band_per_block() -> None:
+    drawn = timeline.svg(BLOCKING)
+    assert drawn.count('class="appel"') == len(BLOCKING.spans)
+    assert drawn.count('class="ligne"') == len(BLOCKING.printed)
+    assert drawn.count('class="bloque"') == len(BLOCKING.blocked)
+    # The student's labels are text in the picture, never markup.
+    hostile = dataclasses.replace(SEQUENTIAL, spans=(Span("f('</text><script>')", 0.0, 1.0),))
+    assert "<script>" not in timeline.svg(hostile)
+
+
+def test_a_real_report_page_shows_the_timelines_in_a_browser(tmp_path: Path) -> None:
+    # ex2 with time.sleep: calls one after the other, and the loop held all along.
+    report, _ = _failed_report(SUBMISSIONS / "ex2_telechargeur/time_sleep", "ex2_telechargeur")
+    page = tmp_path / "rapport.html"
+    page.write_text(html.render(report), encoding="utf-8")
+    drawn = [t for e in report.exercises for t in e.tests if t.timeline is not None]
+    dom, colours = browser.render(page, tmp_path, size="1000,4000")
+    assert dom.count('class="chronologie"') == len(drawn) > 0
+    assert 'class="bloque"' in dom and 'class="appel"' in dom
+    assert colours > 50

@@ -22,6 +22,7 @@ FORMATS: Mapping[str, str] = MappingProxyType(
         "classroom": "grader.formats.classroom",
         "gradescope": "grader.formats.gradescope",
         "junit": "grader.formats.junit",
+        "html": "grader.formats.html",
     }
 )
 

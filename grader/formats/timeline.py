@@ -1,4 +1,4 @@
-"""A failed test's last call drawn as text: one bar per watched call on a virtual time axis.
+"""A failed test's last call drawn as text or SVG: one bar per watched call on a time axis.
 
 What it is for: "a duré 6.00 s ; attendu 3.00 s" says that the calls ran one
 after the other; three bars end to end show it. Each row is a call the test
@@ -173,3 +173,74 @@ def rows(timeline: Timeline) -> list[list[tuple[str, str]]]:
 def plain(timeline: Timeline) -> str:
     """The drawing as plain text, one line per row (for logs and every other format)."""
     return "\n".join("".join(chunk for chunk, _ in row) for row in rows(timeline))
+
+
+# ---------------------------------------------------------------- as a picture
+
+# Pixels: the label column's character width, a row's height, the plot's width.
+_CHAR, _ROW, _PLOT = 7.2, 22, 560
+_BAR_COLOUR, _PRINTED_COLOUR, _BLOCKED_COLOUR = "#3b82c4", "#2e8540", "#f2c94c"
+
+
+def _esc(text: str) -> str:
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
+
+
+def svg(timeline: Timeline) -> str:
+    """The same drawing as an SVG picture: bars, printed lines, blocking bands and the axis.
+
+    Self-contained (no script, no font or style to fetch), in the order and
+    with the labels of the text drawing, so that both read alike.
+    """
+    labels = _labels(timeline, drop_name=bool(_common_function(timeline)))
+    names = [*labels, *(["lignes affichées"] if timeline.printed else [])]
+    left = round(max(len(n) for n in names) * _CHAR + 12)
+    total = _span_of(timeline)
+    top, height = 8, _ROW * len(names)
+    width = left + _PLOT + 24
+
+    def x(t: float) -> float:
+        return round(left + max(0.0, min(total, t)) / total * _PLOT, 1)
+
+    parts = []
+    for start, seconds in timeline.blocked:
+        parts.append(
+            f'<rect class="bloque" x="{x(start)}" y="{top}" '
+            f'width="{max(1.0, round(x(start + seconds) - x(start), 1))}" height="{height}" '
+            f'fill="{_BLOCKED_COLOUR}" opacity="0.5"/>'
+        )
+    for i, name in enumerate(names):
+        y = top + i * _ROW
+        parts.append(f'<text x="{left - 8}" y="{y + 15}" text-anchor="end">{_esc(name)}</text>')
+    for i, span in enumerate(timeline.spans):
+        y = top + i * _ROW + 4
+        end = x(span.end) if span.end is not None else x(total)
+        bar = max(2.0, round(end - x(span.start), 1))
+        parts.append(
+            f'<rect class="appel" x="{x(span.start)}" y="{y}" width="{bar}" height="{_ROW - 8}" '
+            f'fill="{_BAR_COLOUR}"><title>{_esc(span.label)}</title></rect>'
+        )
+        if span.end is None:
+            parts.append(f'<text x="{end + 3}" y="{y + 11}">»</text>')
+    if timeline.printed:
+        y = top + len(timeline.spans) * _ROW + 4
+        for t in timeline.printed:
+            cx = x(t)
+            parts.append(
+                f'<path class="ligne" d="M{cx} {y} l5 {_ROW - 8} h-10 z" fill="{_PRINTED_COLOUR}"/>'
+            )
+    axis = top + height + 4
+    parts.append(f'<path d="M{left} {axis} H{left + _PLOT}" stroke="#555" fill="none"/>')
+    step = _step(total, _PLOT // 12)
+    for k in range(int(total / step + 1e-9) + 1):
+        tx = x(k * step)
+        parts.append(f'<path d="M{tx} {axis} v5" stroke="#555"/>')
+        parts.append(f'<text x="{tx}" y="{axis + 18}" text-anchor="middle">{k * step:g}</text>')
+    full = axis + 26
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chronologie" width="{width}" '
+        f'height="{full}" viewBox="0 0 {width} {full}" font-family="sans-serif" font-size="12" '
+        f'role="img"><title>{_esc(title(timeline))}</title>' + "".join(parts) + "</svg>"
+    )

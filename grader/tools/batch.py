@@ -273,8 +273,8 @@ def report_names(students: Sequence[str]) -> dict[str, str]:
 
 
 def write_reports(row: Row, folder: Path, name: str) -> None:
-    """The student's own report, to send back: the terminal text and the contract's JSON."""
-    from grader.formats import json_report, terminal
+    """The student's own report, to send back: the terminal text, the contract's JSON, a page."""
+    from grader.formats import html, json_report, terminal
 
     folder.mkdir(exist_ok=True)
     if row.report is None:
@@ -282,6 +282,7 @@ def write_reports(row: Row, folder: Path, name: str) -> None:
     else:
         text = terminal.render(row.report, color=False)
         (folder / f"{name}.json").write_text(json_report.render(row.report), encoding="utf-8")
+        (folder / f"{name}.html").write_text(html.render(row.report), encoding="utf-8")
     (folder / f"{name}.txt").write_text(text, encoding="utf-8")
 
 
