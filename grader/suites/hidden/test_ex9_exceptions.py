@@ -147,7 +147,8 @@ def _verifier_appels(ex: Execution, appel: str, taches: list[Tache]) -> None:
     )
     attendus = Counter(str(t["nom"]) for t in taches)
     assert len(appels) == len(taches) and recus == attendus, (
-        f"{appel} a appelé tache {len(appels)} fois ({', '.join(sorted(recus.elements())) or 'jamais'}) ; "
+        f"{appel} a appelé tache {len(appels)} fois "
+        f"({', '.join(sorted(recus.elements())) or 'jamais'}) ; "
         f"attendu une fois pour chacune des {len(taches)} tâches ({', '.join(attendus)}) : "
         "les résultats doivent venir des appels de tache(t)"
     )

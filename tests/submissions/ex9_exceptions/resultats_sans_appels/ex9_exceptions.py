@@ -79,7 +79,8 @@ Ce qu'il faut écrire
 
 Exemple d'exécution
 -------------------
-`main` (donnée) appelle les quatre fonctions sur `TACHES` :
+`main` (donnée) appelle les quatre fonctions sur `TACHES` et affiche ce
+qu'elles rendent (un dictionnaire nom -> issue s'affiche `nom=issue, ...`) :
 
     $ python -m exercises.ex9_exceptions
     collecter :
@@ -88,7 +89,7 @@ Exemple d'exécution
       agenda en échec (KeyError)
       courrier en échec (ValueError)
       trafic terminée (fluide)
-    {'meteo': 'soleil', 'trafic': 'fluide', 'bourse': 'ValueError', 'agenda': 'KeyError', 'courrier': 'ValueError'}
+    meteo=soleil, trafic=fluide, bourse=ValueError, agenda=KeyError, courrier=ValueError
     tout_ou_rien :
       meteo terminée (soleil)
       bourse en échec (ValueError)
@@ -108,7 +109,7 @@ Exemple d'exécution
     avec_taskgroup :
       meteo terminée (soleil)
       bourse en échec (ValueError)
-    {'meteo': 'soleil', 'trafic': 'annulée', 'bourse': 'ValueError', 'agenda': 'annulée', 'courrier': 'annulée'}
+    meteo=soleil, trafic=annulée, bourse=ValueError, agenda=annulée, courrier=annulée
 
 `collecter`, `tout_ou_rien` et `rapport` durent chacune 0.5 s (la tâche la
 plus longue, trafic), et non la somme des durées ; `avec_taskgroup` s'arrête
@@ -216,10 +217,15 @@ async def avec_taskgroup(taches: list[dict] = TACHES) -> dict[str, str]:
     return issues
 
 
+def _montrer(issues: dict[str, str]) -> str:
+    """Un dictionnaire nom -> issue sur une ligne : « nom=issue, ... »."""
+    return ", ".join(f"{nom}={issue}" for nom, issue in issues.items())
+
+
 async def main() -> None:
     """Appelle les quatre fonctions sur TACHES et affiche ce qu'elles rendent."""
     print("collecter :")
-    print(await collecter())
+    print(_montrer(await collecter()))
     print("tout_ou_rien :")
     try:
         print(await tout_ou_rien())
@@ -228,7 +234,7 @@ async def main() -> None:
     print("rapport :")
     print(await rapport())
     print("avec_taskgroup :")
-    print(await avec_taskgroup())
+    print(_montrer(await avec_taskgroup()))
 
 
 if __name__ == "__main__":
