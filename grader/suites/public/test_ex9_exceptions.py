@@ -1,0 +1,171 @@
+"""Public tests of ex9_exceptions, on the statement's tasks.
+
+Run them with:  python -m grader --only ex9_exceptions
+The grade also counts hidden tests, on other tasks, other delays and other failures.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from grader.judge.harness import (
+    Execution,
+    StudentError,
+    blocking_note,
+    fmt_t,
+    line_diff,
+    norm,
+    require,
+    run,
+    show,
+)
+from grader.protocol import ErrorInfo
+
+TOLERANCE = 0.005
+
+# The statement's data, written out here so that a student who edits TACHES
+# is still judged on the statement's tasks.
+TACHES: list[dict[str, Any]] = [
+    {"nom": "meteo", "delai": 0.1, "resultat": "soleil"},
+    {"nom": "trafic", "delai": 0.5, "resultat": "fluide"},
+    {"nom": "bourse", "delai": 0.2, "erreur": "ValueError"},
+    {"nom": "agenda", "delai": 0.3, "erreur": "KeyError"},
+    {"nom": "courrier", "delai": 0.4, "erreur": "ValueError"},
+]
+MESSAGE_GROUPE = "des tâches ont échoué"
+RIEN_ATTENDU = (
+    " : rien n'a été attendu ; une coroutine appelée sans await ne s'exécute pas "
+    "(voir « Les pièges classiques »)"
+)
+
+
+def _lancer(student: Any, nom: str) -> Execution:
+    fn = require(student, nom, coroutine=True)
+    return run(fn, [dict(t) for t in TACHES], spies=("tache",))
+
+
+def _leve(student: Any, nom: str) -> Execution | ErrorInfo:
+    """The run, or what the student's code raised (an exception of its own, not a stub)."""
+    try:
+        return _lancer(student, nom)
+    except StudentError as exc:
+        if exc.error is None or exc.error.kind != "exception":
+            raise
+        return exc.error
+
+
+def _court(erreur: ErrorInfo) -> str:
+    nom = erreur.type.rsplit(".", 1)[-1]
+    return f"{nom} : {erreur.message}" if erreur.message else nom
+
+
+def test_collecter_exemple(student: Any) -> None:
+    appel = "collecter(TACHES)"
+    ex = _leve(student, "collecter")
+    if isinstance(ex, ErrorInfo):
+        raise AssertionError(
+            f"{appel} a levé {_court(ex)} à {fmt_t(ex.at)} ; attendu : aucune exception. Avec "
+            "return_exceptions=True, gather rend les exceptions parmi les résultats au lieu de "
+            "les lever"
+        )
+    attendu = {
+        "meteo": "soleil",
+        "trafic": "fluide",
+        "bourse": "ValueError",
+        "agenda": "KeyError",
+        "courrier": "ValueError",
+    }
+    valeur = ex.value
+    obtenu = list(valeur.items()) if isinstance(valeur, dict) else valeur
+    assert obtenu == list(attendu.items()), (
+        f"{appel} a renvoyé {show(valeur)} ; attendu {attendu!r} : le résultat de chaque tâche "
+        "réussie, le nom du type de l'exception de chaque tâche en échec, dans l'ordre de TACHES"
+    )
+    rien = RIEN_ATTENDU if ex.elapsed < TOLERANCE else ""
+    if abs(ex.elapsed - 1.5) < TOLERANCE:
+        rien = " : c'est la somme des durées, les tâches ont été attendues l'une après l'autre"
+    assert abs(ex.elapsed - 0.5) < TOLERANCE, (
+        f"{appel} s'est terminé à {fmt_t(ex.elapsed)}{rien} ; attendu à {fmt_t(0.5)}, la durée "
+        "de la tâche la plus longue (trafic) : les cinq tâches tournent en même temps"
+        f"{blocking_note(ex)}"
+    )
+
+
+def test_tout_ou_rien_exemple(student: Any) -> None:
+    appel = "tout_ou_rien(TACHES)"
+    ex = _leve(student, "tout_ou_rien")
+    attendu = f"{MESSAGE_GROUPE} (3 sub-exceptions)"
+    if isinstance(ex, Execution):
+        raise AssertionError(
+            f"{appel} a renvoyé {show(ex.value)} à {fmt_t(ex.elapsed)} ; attendu : lever "
+            f"ExceptionGroup(« {MESSAGE_GROUPE} », …) avec les exceptions de bourse, agenda et "
+            "courrier"
+        )
+    nom = ex.type.rsplit(".", 1)[-1]
+    assert nom == "ExceptionGroup", (
+        f"{appel} a levé {_court(ex)} ; attendu un ExceptionGroup qui réunit les trois "
+        "exceptions (bourse, agenda, courrier)"
+    )
+    assert norm(ex.message) == attendu, (
+        f"{appel} a levé ExceptionGroup « {ex.message} » ; attendu « {attendu} » : le message "
+        "donné, et les trois exceptions des tâches en échec, seulement elles"
+        f"{line_diff(norm(ex.message), attendu)}"
+    )
+    assert abs(ex.at - 0.5) < TOLERANCE, (
+        f"{appel} a levé son ExceptionGroup à {fmt_t(ex.at)} ; attendu à {fmt_t(0.5)}, une fois "
+        "toutes les tâches finies ensemble (trafic, la plus longue, dure 0.5 s), pas au premier "
+        "échec ni l'une après l'autre"
+    )
+
+
+def test_rapport_exemple(student: Any) -> None:
+    appel = "rapport(TACHES)"
+    ex = _leve(student, "rapport")
+    if isinstance(ex, ErrorInfo):
+        raise AssertionError(
+            f"{appel} a levé {_court(ex)} à {fmt_t(ex.at)} ; attendu : chaque sorte d'exception "
+            "du groupe traitée par sa clause except*, sans rien laisser passer (un simple "
+            "« except ValueError » ne rattrape pas un ExceptionGroup)"
+        )
+    attendu = {"ValueError": 2, "KeyError": 1, "ConnectionError": 0}
+    valeur = ex.value
+    obtenu = list(valeur.items()) if isinstance(valeur, dict) else valeur
+    assert obtenu == list(attendu.items()), (
+        f"{appel} a renvoyé {show(valeur)} ; attendu {attendu!r} : bourse et courrier lèvent "
+        "ValueError, agenda KeyError"
+    )
+    lignes = [norm(t) for t in ex.texts if not t.startswith("  ")]
+    voulues = ["ValueError : 2 échec(s)", "KeyError : 1 échec(s)"]
+    vu = " puis ".join(f"« {t} »" for t in lignes) or "rien"
+    assert lignes == voulues, (
+        f"{appel} a affiché {vu} ; attendu « ValueError : 2 échec(s) » puis « KeyError : 1 "
+        "échec(s) », une ligne par sorte d'erreur présente, dans l'ordre des clauses except*"
+    )
+
+
+def test_avec_taskgroup_exemple(student: Any) -> None:
+    appel = "avec_taskgroup(TACHES)"
+    ex = _leve(student, "avec_taskgroup")
+    if isinstance(ex, ErrorInfo):
+        raise AssertionError(
+            f"{appel} a levé {_court(ex)} à {fmt_t(ex.at)} ; attendu : l'ExceptionGroup du "
+            "TaskGroup rattrapé (except*), et l'issue de chaque tâche renvoyée"
+        )
+    attendu = {
+        "meteo": "soleil",
+        "trafic": "annulée",
+        "bourse": "ValueError",
+        "agenda": "annulée",
+        "courrier": "annulée",
+    }
+    valeur = ex.value
+    obtenu = list(valeur.items()) if isinstance(valeur, dict) else valeur
+    assert obtenu == list(attendu.items()), (
+        f"{appel} a renvoyé {show(valeur)} ; attendu {attendu!r} : meteo finit à 0.1 s, bourse "
+        "échoue à 0.2 s et le TaskGroup annule alors les tâches qui tournent encore"
+    )
+    assert abs(ex.elapsed - 0.2) < TOLERANCE, (
+        f"{appel} s'est terminé à {fmt_t(ex.elapsed)} ; attendu à {fmt_t(0.2)}, au moment où "
+        "bourse échoue : le TaskGroup annule alors les autres tâches au lieu de les attendre"
+        f"{blocking_note(ex)}"
+    )
