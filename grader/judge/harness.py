@@ -100,6 +100,12 @@ def Fake(
     return p.FakeSpec(name, asynchronous, table, float(default_delay), default_result)
 
 
+# Virtual times are exact to the microsecond: a suite compares them within
+# this, a 200th of a second, which leaves room only for rounding (a duration
+# summed from floats), never for a wrong schedule.
+TOLERANCE = 0.005
+
+
 def fmt_t(t: float) -> str:
     return f"t={t:.2f} s"
 

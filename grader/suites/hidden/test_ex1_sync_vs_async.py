@@ -21,6 +21,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from grader.judge.harness import (
+    TOLERANCE,
     Execution,
     Fake,
     Opaque,
@@ -32,10 +33,6 @@ from grader.judge.harness import (
     run,
     show,
 )
-
-# Virtual times are exact to the microsecond: a hundredth of a second leaves room
-# only for rounding, never for a wrong schedule.
-TOLERANCE = 0.005
 
 # Results are shown in full when they fit: the student compares them with what was expected.
 LONGUEUR_VALEUR = 400

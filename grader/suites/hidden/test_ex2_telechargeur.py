@@ -20,6 +20,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from grader.judge.harness import (
+    TOLERANCE,
     Execution,
     Line,
     StudentModule,
@@ -35,9 +36,6 @@ from grader.judge.harness import (
 if TYPE_CHECKING:
     from grader.protocol import Recorded
 
-# Virtual times are exact to the microsecond: a hundredth of a second leaves room
-# only for rounding, never for a wrong schedule.
-TOLERANCE = 0.005
 
 NOMS = st.text(alphabet=string.ascii_lowercase, min_size=1, max_size=6)
 

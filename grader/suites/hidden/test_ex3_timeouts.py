@@ -18,6 +18,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from grader.judge.harness import (
+    TOLERANCE,
     Execution,
     Line,
     StudentError,
@@ -30,9 +31,6 @@ from grader.judge.harness import (
     show,
 )
 
-# Virtual times are exact to the microsecond: a hundredth of a second leaves room
-# only for rounding, never for a wrong schedule.
-TOLERANCE = 0.005
 # What a blocking call also defeats here, for blocking_note.
 _WAIT_FOR = ", et wait_for ne peut pas l'interrompre"
 

@@ -23,6 +23,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from grader.judge.harness import (
+    TOLERANCE,
     Execution,
     Fake,
     Queue,
@@ -41,9 +42,6 @@ if TYPE_CHECKING:
     # Only for the annotations: the harness builds these records without naming them.
     from grader.protocol import FakeSpec
 
-# Virtual times are exact to the microsecond: a hundredth of a second leaves room
-# only for rounding, never for a wrong schedule.
-TOLERANCE = 0.005
 
 # Where a fake fetch of an address the test never gave ends (a program that
 # fetches URLS instead of its argument): any value, as long as it is reported.

@@ -19,6 +19,7 @@ from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from grader.judge.harness import (
+    TOLERANCE,
     Execution,
     Line,
     StudentError,
@@ -31,10 +32,6 @@ from grader.judge.harness import (
     run,
     show,
 )
-
-# Virtual times are exact to the microsecond: a hundredth of a second leaves room
-# only for rounding, never for a wrong schedule.
-TOLERANCE = 0.005
 
 Services = list[dict[str, Any]]
 

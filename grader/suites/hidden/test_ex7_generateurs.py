@@ -16,6 +16,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from grader.judge.harness import (
+    TOLERANCE,
     Execution,
     StudentError,
     blocking_note,
@@ -30,9 +31,6 @@ from grader.judge.harness import (
 if TYPE_CHECKING:
     from grader.protocol import Recorded
 
-# Virtual times are exact to the microsecond: a hundredth of a second leaves room
-# only for rounding, never for a wrong schedule.
-TOLERANCE = 0.005
 
 TAILLES_N = st.integers(min_value=0, max_value=8)
 DELAIS = st.integers(min_value=1, max_value=99).map(lambda c: c / 100)

@@ -21,6 +21,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from grader.judge.harness import (
+    TOLERANCE,
     Execution,
     Fake,
     StudentError,
@@ -37,9 +38,6 @@ from grader.judge.harness import (
 if TYPE_CHECKING:
     from grader.protocol import Recorded
 
-# Virtual times are exact to the microsecond: a hundredth of a second leaves room
-# only for rounding, never for a wrong schedule.
-TOLERANCE = 0.005
 
 NOMS = st.text(alphabet=string.ascii_lowercase, min_size=1, max_size=6)
 CONTENUS = st.text(alphabet=string.ascii_letters + " ", min_size=1, max_size=12)

@@ -17,6 +17,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from grader.judge.harness import (
+    TOLERANCE,
     Execution,
     StudentError,
     blocking_note,
@@ -29,7 +30,6 @@ from grader.judge.harness import (
 )
 from grader.protocol import ErrorInfo
 
-TOLERANCE = 0.005
 SORTES = ("ValueError", "KeyError", "ConnectionError")
 MESSAGE_GROUPE = "des tâches ont échoué"
 ANNULEE = "annulée"

@@ -10,6 +10,7 @@ import math
 from typing import Any
 
 from grader.judge.harness import (
+    TOLERANCE,
     Execution,
     Opaque,
     StudentModule,
@@ -19,8 +20,6 @@ from grader.judge.harness import (
     run,
     show,
 )
-
-TOLERANCE = 0.005
 
 USERS = ["alice", "bob", "charlie"]
 ORDERS = ["order_1", "order_2"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from grader.judge.harness import (
+    TOLERANCE,
     Execution,
     blocking_note,
     fmt_t,
@@ -18,8 +19,6 @@ from grader.judge.harness import (
     run,
     show,
 )
-
-TOLERANCE = 0.005
 
 # The statement's sample run.
 EXEMPLE = {

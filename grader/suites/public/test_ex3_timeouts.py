@@ -8,9 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from grader.judge.harness import blocking_note, fmt_t, line_diff, norm, require, run, show
-
-TOLERANCE = 0.005
+from grader.judge.harness import (
+    TOLERANCE,
+    blocking_note,
+    fmt_t,
+    line_diff,
+    norm,
+    require,
+    run,
+    show,
+)
 
 # The statement's data, written out here so that a student who edits SERVEURS
 # is still judged on the statement's servers.

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from grader.judge.harness import (
+    TOLERANCE,
     DeadlockError,
     Execution,
     Function,
@@ -28,9 +29,6 @@ if TYPE_CHECKING:
     # Only for the annotations: the harness hands these records out without naming them.
     from grader.protocol import Recorded
 
-# Virtual times are exact to the microsecond: a hundredth of a second leaves room
-# only for rounding, never for a wrong schedule.
-TOLERANCE = 0.005
 
 TEMPS_TOTAL = re.compile(r"^Temps total : (\d+\.\d\d) ?s$")
 COMPARAISON = re.compile(r"^1 consommateur : (\d+\.\d\d) ?s / 2 consommateurs : (\d+\.\d\d) ?s$")

@@ -7,6 +7,7 @@ The grade also counts hidden tests, on other services, delays and timeouts.
 from __future__ import annotations
 
 from grader.judge.harness import (
+    TOLERANCE,
     Execution,
     StudentError,
     StudentModule,
@@ -18,8 +19,6 @@ from grader.judge.harness import (
     run,
     show,
 )
-
-TOLERANCE = 0.005
 
 # The statement's sample run, with the given SERVICES and TIMEOUT = 2.0.
 ATTENDU = [

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from grader.judge.harness import (
+    TOLERANCE,
     Execution,
     StudentError,
     blocking_note,
@@ -19,8 +20,6 @@ from grader.judge.harness import (
     run,
     show,
 )
-
-TOLERANCE = 0.005
 
 
 def _textes(ex: Execution) -> list[str]:

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from grader.judge.harness import Execution, line_diff, norm, require, run, show
-
-TOLERANCE = 0.005
+from grader.judge.harness import TOLERANCE, Execution, line_diff, norm, require, run, show
 
 METEO = "https://api.exemple.fr/meteo"
 BOURSE = "https://api.exemple.fr/bourse"

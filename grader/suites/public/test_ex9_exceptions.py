@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from grader.judge.harness import (
+    TOLERANCE,
     Execution,
     StudentError,
     blocking_note,
@@ -20,8 +21,6 @@ from grader.judge.harness import (
     show,
 )
 from grader.protocol import ErrorInfo
-
-TOLERANCE = 0.005
 
 # The statement's data, written out here so that a student who edits TACHES
 # is still judged on the statement's tasks.
