@@ -295,7 +295,10 @@ def grade_exercise(
                 spec.id,
                 (Status.ERROR, "ce test n'a pas été exécuté (erreur interne du correcteur)"),
             )
-            results_list.append(_result(spec, status, message))
+            # A test stopped at its real-time limit took that long: the
+            # formats that show durations (JUnit) say so.
+            spent = time_limit if status is Status.TIMEOUT else 0.0
+            results_list.append(_result(spec, status, message, spent))
     result = ExerciseResult(
         exercise.id,
         exercise.title,

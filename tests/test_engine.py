@@ -13,7 +13,7 @@ import pytest
 
 from grader.metadata import load_catalogue
 from grader.results import Report, Status
-from grader.runner import grade
+from grader.runner import DEFAULT_TIME_LIMIT, grade
 
 ENGINE = Path(__file__).parent / "engine"
 CATALOGUE = load_catalogue(ENGINE / "catalogue.toml")
@@ -86,6 +86,9 @@ def test_endless_loop_is_reported_with_its_line() -> None:
     [diagnostic] = [d for d in exercise.diagnostics if d.kind == "endless-loop"]
     # The loop's own line, wherever in it the stacks were taken.
     assert (diagnostic.file, diagnostic.line) == ("exo.py", 5)
+    # Stopped at its real-time limit, it took that long (JUnit says so).
+    [stopped] = [t for t in exercise.tests if t.status is Status.TIMEOUT]
+    assert stopped.duration >= DEFAULT_TIME_LIMIT
 
 
 def test_an_endless_loop_costs_one_real_time_limit_per_exercise() -> None:

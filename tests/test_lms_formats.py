@@ -283,6 +283,7 @@ def test_junit_is_valid_xml_with_one_case_per_test(report: Report) -> None:
         assert properties["max_score"] == words.points(exercise.max_score)
         for case, test in zip(cases, exercise.tests, strict=True):
             assert case.get("classname") == exercise.id
+            assert case.get("file") == f"{report.target}/{exercise.id}.py"
             assert test.title in (case.get("name") or "")
             failure, error = case.find("failure"), case.find("error")
             if test.status is Status.PASSED:

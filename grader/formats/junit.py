@@ -41,7 +41,7 @@ def _count(tests: Iterable[TestResult], *statuses: Status) -> int:
     return sum(1 for t in tests if t.status in statuses)
 
 
-def _testcase(parent: ET.Element, exercise: ExerciseResult, test: TestResult) -> None:
+def _testcase(parent: ET.Element, exercise: ExerciseResult, test: TestResult, target: str) -> None:
     hidden = hidden_mark(test)
     case = ET.SubElement(
         parent,
@@ -49,6 +49,8 @@ def _testcase(parent: ET.Element, exercise: ExerciseResult, test: TestResult) ->
         {
             "classname": exercise.id,
             "name": clean(f"{test.title}{hidden} [{test.id}]"),
+            # The student's module the test judged, where a CI's test view links to it.
+            "file": clean(f"{target}/{exercise.id}.py" if target else f"{exercise.id}.py"),
             "time": _seconds(test.duration),
         },
     )
@@ -68,7 +70,7 @@ def _testcase(parent: ET.Element, exercise: ExerciseResult, test: TestResult) ->
     element.text = clean(body)
 
 
-def _testsuite(parent: ET.Element, exercise: ExerciseResult) -> None:
+def _testsuite(parent: ET.Element, exercise: ExerciseResult, target: str) -> None:
     tests = exercise.tests
     suite = ET.SubElement(
         parent,
@@ -92,7 +94,7 @@ def _testsuite(parent: ET.Element, exercise: ExerciseResult) -> None:
         if value:
             ET.SubElement(properties, "property", {"name": name, "value": clean(value)})
     for test in tests:
-        _testcase(suite, exercise, test)
+        _testcase(suite, exercise, test, target)
     out: list[str] = []
     if exercise.problem:
         out.append(f"Impossible de corriger cet exercice : {exercise.problem}")
@@ -118,6 +120,6 @@ def render(report: Report, *, color: bool = False) -> str:
         },
     )
     for exercise in report.exercises:
-        _testsuite(root, exercise)
+        _testsuite(root, exercise, report.target)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
