@@ -166,6 +166,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     batch.add_argument("--csv", metavar="FICHIER", help="fichier CSV des notes de la classe")
     batch.add_argument(
+        "--excel",
+        action="store_true",
+        help="CSV pour Excel en français : « ; » entre les cellules, virgule décimale, BOM",
+    )
+    batch.add_argument(
         "--html",
         metavar="FICHIER",
         help="écrit la page HTML de la classe (graphiques des totaux et de chaque test)",
@@ -261,7 +266,11 @@ def _main(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     only = parse_only(args.only, catalogue, args.assignment)
     if args.submissions is not None or args.csv is not None:
         return _grade_class(args, only)
-    for option, value in (("--reports", args.reports), ("--html", args.html)):
+    for option, value in (
+        ("--reports", args.reports),
+        ("--html", args.html),
+        ("--excel", args.excel or None),
+    ):
         if value is not None:
             raise UsageError(f"{option} va avec --submissions et --csv (une classe)")
 
@@ -401,6 +410,7 @@ def _grade_class(args: argparse.Namespace, only: list[str] | None) -> int:
         reports=reports,
         assignment=args.assignment,
         html=Path(args.html) if args.html is not None else None,
+        excel=args.excel,
     )
 
 

@@ -520,3 +520,18 @@ def test_the_class_page_renders_in_a_headless_browser(tmp_path: Path) -> None:
     assert "3 copies corrigées sur 3" in dom
     # Drawn: text and coloured bars, not a blank page.
     assert colours > 50
+
+
+def test_the_excel_sheet_opens_in_french_excel(tmp_path: Path) -> None:
+    row = batch.Row("élève=1", {"ex1_sync_vs_async": 12.5}, 12.5, 20.0, "à revoir ; vraiment")
+    batch.write_csv([row], ["ex1_sync_vs_async"], tmp_path / "notes.csv", excel=True)
+    data = (tmp_path / "notes.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")  # the BOM: Excel reads UTF-8 accents right
+    text = data.decode("utf-8-sig")
+    assert text.splitlines() == [
+        "eleve;ex1_sync_vs_async;total;probleme;explication",
+        'élève=1;12,5;12,5;"à revoir ; vraiment";',
+    ]
+    with (tmp_path / "notes.csv").open(encoding="utf-8-sig", newline="") as handle:
+        [read] = list(csv.DictReader(handle, delimiter=";"))
+    assert read["probleme"] == "à revoir ; vraiment"

@@ -293,6 +293,7 @@ def usage_cases() -> list[tuple[list[str], str]]:
         (["--target", "copie", "--timing", "copie"], "c'est un dossier"),
         (["--target", "copie", "--reports", "rapports"], "--reports va avec --submissions"),
         (["--target", "copie", "--html", "classe.html"], "--html va avec --submissions"),
+        (["--target", "copie", "--excel"], "--excel va avec --submissions"),
     ]
 
 
@@ -410,6 +411,7 @@ def batch(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
         reports: Path | None = None,
         assignment: str | None = None,
         html: Path | None = None,
+        excel: bool = False,
     ) -> int:
         calls.append(
             {

@@ -296,16 +296,28 @@ def _cell(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
-def write_csv(rows: Sequence[Row], exercise_ids: Sequence[str], path: Path) -> None:
+def write_csv(
+    rows: Sequence[Row], exercise_ids: Sequence[str], path: Path, *, excel: bool = False
+) -> None:
+    """The class's sheet; with `excel`, as French Excel opens it by a double click.
+
+    That is: `;` between cells, a decimal comma (`12,5`), and UTF-8 marked by a
+    BOM, or the accents of names and problems come out garbled.
+    """
+
+    def number(value: float) -> str:
+        text = points(value)
+        return text.replace(".", ",") if excel else text
+
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator="\n", delimiter=";" if excel else ",")
     writer.writerow([NAME_COLUMN, *exercise_ids, TOTAL_COLUMN, PROBLEM_COLUMN, EXPLANATION_COLUMN])
     for row in rows:
         writer.writerow(
             [
                 _cell(row.name),
-                *(points(row.points.get(name, 0.0)) for name in exercise_ids),
-                points(row.total),
+                *(number(row.points.get(name, 0.0)) for name in exercise_ids),
+                number(row.total),
                 _cell(row.problem),
                 _cell(row.explanation),
             ]
@@ -313,7 +325,7 @@ def write_csv(rows: Sequence[Row], exercise_ids: Sequence[str], path: Path) -> N
     # Written whole, then moved into place: an interrupted run never leaves a
     # half-written file where the previous grades were.
     partial = path.with_name(f".{path.name}.partiel")
-    partial.write_text(buffer.getvalue(), encoding="utf-8")
+    partial.write_text(buffer.getvalue(), encoding="utf-8-sig" if excel else "utf-8")
     partial.replace(path)
 
 
@@ -418,6 +430,7 @@ def grade_class(
     reports: Path | None = None,
     assignment: str | None = None,
     html: Path | None = None,
+    excel: bool = False,
 ) -> int:
     """Grade every student folder of `submissions` into `csv_path`; the exit status.
 
@@ -430,7 +443,8 @@ def grade_class(
     terminal report, and `<eleve>.json`, the contract's JSON). Each copy is
     compared with the students' repository of `assignment` (the default one
     for None), and the kit's files it changed are named. `html`: a file for
-    the class's page (`grader.tools.class_page`).
+    the class's page (`grader.tools.class_page`). `excel`: the CSV as French
+    Excel opens it (`write_csv`).
     """
     out = sys.stderr if stream is None else stream
     if not submissions.is_dir():
@@ -483,7 +497,8 @@ def grade_class(
                 reporter.done(row)
                 # Rewritten after each copy: if the run is stopped (Ctrl-C, a
                 # copy that kills the grader), the grades so far are kept.
-                write_csv([rows[f.name] for f in folders if f.name in rows], exercise_ids, csv_path)
+                done = [rows[f.name] for f in folders if f.name in rows]
+                write_csv(done, exercise_ids, csv_path, excel=excel)
         except BaseException:
             stop()
             raise
