@@ -79,10 +79,6 @@ class Catalogue:
                 return assignment
         raise KeyError(assignment_id)
 
-    def narrowed(self, assignment: AssignmentSpec) -> Catalogue:
-        """The catalogue of one assignment: its exercises, in its order, and itself alone."""
-        return Catalogue(tuple(self.get(e) for e in assignment.exercises), (assignment,))
-
     def get(self, exercise_id: str) -> ExerciseSpec:
         for exercise in self.exercises:
             if exercise.id == exercise_id:

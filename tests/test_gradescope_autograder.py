@@ -42,8 +42,11 @@ def test_the_zip_holds_the_scripts_and_the_hidden_tests_but_no_answer(autograder
     source = autograder / "source"
     for script in ("setup.sh", "run_autograder"):
         assert os.access(source / script, os.X_OK), script
-    for exercise in DEFAULT.exercises:
-        assert (source / "grader/suites/hidden" / f"test_{exercise}.py").is_file()
+    for exercise in load_catalogue().ids:
+        # The assignment's hidden tests, and no other assignment's files.
+        inside = exercise in DEFAULT.exercises
+        assert (source / "grader/suites/hidden" / f"test_{exercise}.py").is_file() is inside
+        assert (source / "exercises" / f"{exercise}.py").is_file() is inside
     for absent in ("solutions", "tests", "docs", "template", ".ci"):
         assert not (source / absent).exists(), absent
     run_script = (source / "run_autograder").read_text(encoding="utf-8")

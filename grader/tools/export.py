@@ -230,13 +230,22 @@ def find_leaks(dest: Path, markers: Iterable[str]) -> list[str]:
     return leaks
 
 
-def other_exercises_files(catalogue: Catalogue, assignment: AssignmentSpec) -> set[str]:
-    """The files of the exercises outside the assignment: the students get none of them."""
+def other_exercises_files(
+    catalogue: Catalogue, assignment: AssignmentSpec, *, hidden: bool = False
+) -> set[str]:
+    """The files of the exercises outside the assignment: the students get none of them.
+
+    With `hidden`, their hidden suites too (for a kit that ships hidden suites).
+    """
     return {
         path
         for exercise in catalogue.exercises
         if exercise.id not in assignment.exercises
-        for path in (f"exercises/{exercise.id}.py", f"grader/suites/public/test_{exercise.id}.py")
+        for path in (
+            f"exercises/{exercise.id}.py",
+            f"grader/suites/public/test_{exercise.id}.py",
+            *([f"{HIDDEN_SUITES}test_{exercise.id}.py"] if hidden else []),
+        )
     }
 
 

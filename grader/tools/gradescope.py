@@ -34,6 +34,7 @@ from grader.tools.export import (
     HIDDEN_SUITES,
     ROOT,
     ExportError,
+    other_exercises_files,
     require_committed,
     tracked_files,
 )
@@ -50,16 +51,7 @@ AUTOGRADER_ROOT = "AUTOGRADER_ROOT"
 
 def kit_files(root: Path, catalogue: Catalogue, assignment: AssignmentSpec) -> list[str]:
     """The kit's tracked files the autograder needs for one assignment."""
-    outside = {
-        path
-        for exercise in catalogue.exercises
-        if exercise.id not in assignment.exercises
-        for path in (
-            f"exercises/{exercise.id}.py",
-            f"grader/suites/public/test_{exercise.id}.py",
-            f"{HIDDEN_SUITES}test_{exercise.id}.py",
-        )
-    }
+    outside = other_exercises_files(catalogue, assignment, hidden=True)
     # The hidden suites are the point; everything else dropped from an export stays out.
     dropped = tuple(folder for folder in DROPPED_FOLDERS if folder != HIDDEN_SUITES)
     return [p for p in tracked_files(root) if not p.startswith(dropped) and p not in outside]
