@@ -12,6 +12,9 @@ Classroom, Gradescope) show it too, as `plain` text.
 
 from __future__ import annotations
 
+from functools import partial
+from html import escape
+
 from grader.results import Timeline
 
 # 80 columns less the report's indent under a failure (4 + 2).
@@ -179,13 +182,9 @@ def plain(timeline: Timeline) -> str:
 
 # Pixels: the label column's character width, a row's height, the plot's width.
 _CHAR, _ROW, _PLOT = 7.2, 22, 560
+# Labels and titles are element text in the picture: <, > and & escaped.
+_text = partial(escape, quote=False)
 _BAR_COLOUR, _PRINTED_COLOUR, _BLOCKED_COLOUR = "#3b82c4", "#2e8540", "#f2c94c"
-
-
-def _esc(text: str) -> str:
-    return (
-        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-    )
 
 
 def svg(timeline: Timeline) -> str:
@@ -213,14 +212,14 @@ def svg(timeline: Timeline) -> str:
         )
     for i, name in enumerate(names):
         y = top + i * _ROW
-        parts.append(f'<text x="{left - 8}" y="{y + 15}" text-anchor="end">{_esc(name)}</text>')
+        parts.append(f'<text x="{left - 8}" y="{y + 15}" text-anchor="end">{_text(name)}</text>')
     for i, span in enumerate(timeline.spans):
         y = top + i * _ROW + 4
         end = x(span.end) if span.end is not None else x(total)
         bar = max(2.0, round(end - x(span.start), 1))
         parts.append(
             f'<rect class="appel" x="{x(span.start)}" y="{y}" width="{bar}" height="{_ROW - 8}" '
-            f'fill="{_BAR_COLOUR}"><title>{_esc(span.label)}</title></rect>'
+            f'fill="{_BAR_COLOUR}"><title>{_text(span.label)}</title></rect>'
         )
         if span.end is None:
             parts.append(f'<text x="{end + 3}" y="{y + 11}">»</text>')
@@ -242,5 +241,5 @@ def svg(timeline: Timeline) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chronologie" width="{width}" '
         f'height="{full}" viewBox="0 0 {width} {full}" font-family="sans-serif" font-size="12" '
-        f'role="img"><title>{_esc(title(timeline))}</title>' + "".join(parts) + "</svg>"
+        f'role="img"><title>{_text(title(timeline))}</title>' + "".join(parts) + "</svg>"
     )

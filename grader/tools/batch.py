@@ -163,7 +163,7 @@ _KIT_FILES = ("noxfile.py", "pyproject.toml")
 _SHOWN_FILES = 4
 
 
-def kit_files(planned: Mapping[str, bytes]) -> dict[str, bytes]:
+def protected_files(planned: Mapping[str, bytes]) -> dict[str, bytes]:
     """Of the students' repository (`export.plan`), the files no student should edit."""
     return {
         path: data
@@ -215,7 +215,7 @@ def grade_submission(
     """Grade one student's folder; never raises, whatever the folder holds.
 
     `kit`: the files of the students' repository no student should edit
-    (`kit_files`); each one changed in the copy is named in its problem.
+    (`protected_files`); each one changed in the copy is named in its problem.
     """
     empty = dict.fromkeys(exercise_ids, 0.0)
     max_total = float(sum(max_scores.get(i, 0.0) for i in exercise_ids))
@@ -414,7 +414,7 @@ def _reference(assignment: str | None, out: TextIO) -> dict[str, bytes] | None:
     except export.ExportError as exc:
         print(f"Fichiers du kit non comparés aux copies : {exc}", file=out)
         return None
-    return kit_files({path: file.data for path, file in planned.items()})
+    return protected_files({path: file.data for path, file in planned.items()})
 
 
 def grade_class(

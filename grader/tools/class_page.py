@@ -129,7 +129,9 @@ def summary(rows: Sequence[Row], exercise_ids: Sequence[str]) -> str:
             f"  {r.percent} % — {r.exercise} : {r.title}" for r in found.rates[:HARDEST_SHOWN]
         ]
     if found.pitfalls:
-        common = ", ".join(f"{kind} ({n} copies)" for kind, n in found.pitfalls[:5])
+        common = ", ".join(
+            f"{DIAGNOSTIC_LABELS.get(kind, kind)} ({n} copies)" for kind, n in found.pitfalls[:5]
+        )
         lines.append(f"Pièges les plus fréquents : {common}.")
     return "\n".join(lines)
 
