@@ -108,8 +108,8 @@ class _Discard(io.TextIOBase):
 # Modules whose attributes student code must not rebind: the tools it is graded
 # on, the time functions the clock controls, and the executor itself (every
 # loaded module of the package, found when the guard is taken).
-_GUARDED = ("asyncio", "time", "datetime", "grader.protocol")
-_GUARDED_PACKAGE = "grader.executor"
+_GUARDED = ("asyncio", "time", "datetime")
+_GUARDED_PACKAGES = ("grader.protocol", "grader.executor")
 
 _MISSING = object()
 
@@ -125,7 +125,7 @@ class Guard:
     def take(cls) -> Guard:
         # A plain copy of each namespace: this runs around every call of the
         # student's code, so it must cost next to nothing.
-        names = [*_GUARDED, *(n for n in list(sys.modules) if n.startswith(_GUARDED_PACKAGE))]
+        names = [*_GUARDED, *(n for n in list(sys.modules) if n.startswith(_GUARDED_PACKAGES))]
         namespaces = [
             (name, dict(vars(module)))
             for name in names

@@ -47,9 +47,9 @@ from pathlib import Path
 from grader.isolation import end_server
 
 # The grader's own modules an executor imports, relative to the package's
-# folder: these shared ones, and the executor package as a whole folder (so a
-# module added to it needs no entry here).
-RUNTIME_FILES = ("__init__.py", "protocol.py", "results.py", "source.py", "wording.py", "executor")
+# folder: these shared modules, and the protocol and executor packages as whole
+# folders (so a module added to either needs no entry here).
+RUNTIME_FILES = ("__init__.py", "results.py", "source.py", "wording.py", "protocol", "executor")
 # Third-party packages the executor imports (freezegun and what it needs).
 RUNTIME_PACKAGES = ("freezegun", "dateutil", "six")
 RUNTIME_ROOT = "/grader-runtime"
