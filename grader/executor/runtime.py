@@ -10,21 +10,17 @@ expects; it only reports.
 from __future__ import annotations
 
 import asyncio
-import functools
 import importlib.util
 import inspect
 import io
-import linecache
 import os
 import sys
-import traceback
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any, TextIO
 
 from grader import protocol as p
-from grader import source
 from grader.executor.clock import (
     BusyLoopError,
     DeadlockError,
@@ -34,7 +30,9 @@ from grader.executor.clock import (
     VirtualTimeError,
     task_location,
 )
+from grader.executor.failures import error_info, safe_str
 from grader.executor.fakes import Recorder, RecordingQueue, drain, make_fake, make_spy
+from grader.executor.guard import Guard
 
 # What one run may print before the rest is dropped: enough for any exercise,
 # small enough that a flood of output costs neither memory nor time.
@@ -42,13 +40,6 @@ MAX_OUTPUT_CHARS = 200_000
 
 # Virtual seconds granted to cancel what a run left behind.
 CLEANUP_BUDGET = 30.0
-
-# How much of an exception's text is sent.
-MAX_MESSAGE = 1_000
-
-
-class OsExitCalled(SystemExit):
-    """What `os._exit` raises in the executor, instead of killing it silently."""
 
 
 class _StillRunning(Exception):
@@ -105,169 +96,6 @@ class _Discard(io.TextIOBase):
         return len(text)
 
 
-# Modules whose attributes student code must not rebind: the tools it is graded
-# on, the time functions the clock controls, and the executor itself (every
-# loaded module of the package, found when the guard is taken).
-_GUARDED = ("asyncio", "time", "datetime")
-_GUARDED_PACKAGES = ("grader.protocol", "grader.executor")
-
-_MISSING = object()
-
-
-@dataclass
-class Guard:
-    """A snapshot of the guarded modules and the loop policy, to find what student code rebound."""
-
-    namespaces: list[tuple[str, dict[str, object]]]
-    policy: object
-
-    @classmethod
-    def take(cls) -> Guard:
-        # A plain copy of each namespace: this runs around every call of the
-        # student's code, so it must cost next to nothing.
-        names = [*_GUARDED, *(n for n in list(sys.modules) if n.startswith(_GUARDED_PACKAGES))]
-        namespaces = [
-            (name, dict(vars(module)))
-            for name in names
-            if (module := sys.modules.get(name)) is not None
-        ]
-        return cls(namespaces, asyncio.get_event_loop_policy())
-
-    def restore(self) -> list[str]:
-        """Put back whatever was changed; returns the changed names, e.g. ["asyncio.sleep"]."""
-        changed = []
-        for module_name, saved in self.namespaces:
-            module = sys.modules.get(module_name)
-            if module is None:
-                continue
-            current = vars(module)
-            for name in [k for k, v in saved.items() if current.get(k, _MISSING) is not v]:
-                if not name.startswith("__"):
-                    changed.append(f"{module_name}.{name}")
-                setattr(module, name, saved[name])
-        if asyncio.get_event_loop_policy() is not self.policy:
-            changed.append("la politique d'event loop (asyncio.set_event_loop_policy)")
-            asyncio.set_event_loop_policy(self.policy)  # type: ignore[arg-type]
-        return changed
-
-
-def student_location(exc: BaseException, clock: VirtualClock) -> p.Where | None:
-    """The innermost line of the student's code in an exception's traceback."""
-    found: p.Where | None = None
-    try:
-        summaries = traceback.extract_tb(exc.__traceback__)
-    except Exception:
-        return None
-    for frame_summary in summaries:
-        if clock.is_user_file(frame_summary.filename):
-            filename, line = frame_summary.filename, frame_summary.lineno or 0
-            # Quoted as the clock quotes it: a call over several lines, whole.
-            found = p.Where(
-                os.path.basename(filename),
-                line,
-                frame_summary.name,
-                source.quoted_line(functools.partial(linecache.getline, filename), line)[:200],
-            )
-    return found
-
-
-def _safe_str(exc: BaseException) -> str:
-    try:
-        text = str(exc)
-    except BaseException:
-        return "(texte de l'exception illisible : son __str__ a échoué)"
-    if type(text) is not str:
-        return ""
-    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
-
-
-_TEST_TOOL_BASES = (
-    ("_pytest.outcomes", "OutcomeException"),
-    ("hypothesis.errors", "HypothesisException"),
-)
-
-
-def _kind(exc: BaseException) -> str:
-    # By class, never by name: a student's class called "Flaky" is just a class.
-    if isinstance(exc, NotImplementedError):
-        return "not_implemented"
-    if isinstance(exc, OsExitCalled):
-        return "os_exit"
-    if isinstance(exc, SystemExit):
-        return "system_exit"
-    if isinstance(exc, KeyboardInterrupt):
-        return "keyboard_interrupt"
-    if isinstance(exc, SyntaxError):
-        return "syntax"
-    # pytest presents its outcomes as builtins: look at the classes themselves.
-    for name, attribute in _TEST_TOOL_BASES:
-        tool = sys.modules.get(name)
-        base = getattr(tool, attribute, None) if tool is not None else None
-        if isinstance(base, type) and isinstance(exc, base):
-            return "test_tool"
-    if not isinstance(exc, Exception):
-        return "base_exception"
-    if type(exc) is RuntimeError and str(exc) == _FUTURE_NOT_AWAITED:
-        return "future_not_awaited"
-    return "exception"
-
-
-# What asyncio raises when the result of gather() or create_task() is used
-# (unpacked, iterated) without await.
-_FUTURE_NOT_AWAITED = "await wasn't used with future"
-# asyncio's functions taking a number of seconds, and the name of that argument.
-_DURATIONS = (("wait_for", "timeout"), ("timeout", "delay"), ("sleep", "delay"))
-
-
-def _refused_duration(exc: BaseException) -> tuple[str, Any] | None:
-    """The asyncio function and the duration it was given, when one refused a non-number.
-
-    A `--timeout` read by argparse without `type=float` reaches wait_for as a
-    str, which fails inside asyncio before the coroutine is ever awaited.
-    """
-    tb = exc.__traceback__
-    while tb is not None:
-        frame = tb.tb_frame
-        module = str(frame.f_globals.get("__name__", ""))
-        if module.startswith("asyncio"):
-            for function, argument in _DURATIONS:
-                if frame.f_code.co_name == function and argument in frame.f_locals:
-                    value = frame.f_locals[argument]
-                    if not isinstance(value, (int, float)) or isinstance(value, bool):
-                        return f"asyncio.{function}", value
-        tb = tb.tb_next
-    return None
-
-
-def error_info(exc: BaseException, clock: VirtualClock, at: float) -> p.ErrorInfo:
-    kind = _kind(exc)
-    code: Any = None
-    if isinstance(exc, SystemExit):
-        raw = exc.code
-        code = raw if raw is None or type(raw) in (int, str, bool) else p.opaque_of(raw).repr
-    refused = _refused_duration(exc) if isinstance(exc, TypeError) else None
-    if refused is not None:
-        # The function and the value it refused, as the judge will word them.
-        kind = "bad_duration"
-        opaque = p.opaque_of(refused[1])
-        code = [refused[0], opaque.type, opaque.repr[:60]]
-    where = student_location(exc, clock)
-    if isinstance(exc, SyntaxError):
-        where = p.Where(
-            os.path.basename(str(exc.filename or "")),
-            int(exc.lineno or 0),
-            "",
-            str(exc.text or "").strip()[:200],
-        )
-        message = str(exc.msg)[:MAX_MESSAGE]
-    else:
-        message = _safe_str(exc)
-    bases = tuple(
-        c.__name__ for c in type(exc).__mro__ if c.__module__ == "builtins" and c is not object
-    )
-    return p.ErrorInfo(kind, p.opaque_of(exc).type, message, where, code, round(at, 6), bases)
-
-
 def load_module(path: str, name: str, clock: VirtualClock) -> tuple[ModuleType | None, p.Loaded]:
     """Import the student's module afresh; the module and what the judge may know of it."""
     spec = importlib.util.spec_from_file_location(name, path)
@@ -284,7 +112,7 @@ def load_module(path: str, name: str, clock: VirtualClock) -> tuple[ModuleType |
         with clock.budget():
             spec.loader.exec_module(module)
     except VirtualTimeError as exc:
-        error = p.ErrorInfo("verdict", type(exc).__name__, _safe_str(exc))
+        error = p.ErrorInfo("verdict", type(exc).__name__, safe_str(exc))
     except BaseException as exc:
         error = error_info(exc, clock, clock.now)
     finally:
@@ -316,6 +144,10 @@ def describe(module: ModuleType) -> dict[str, p.Attribute]:
         else:
             out[name] = p.Attribute("value", value)
     return out
+
+
+# What a patched name had before: nothing at all.
+_MISSING = object()
 
 
 @dataclass
@@ -504,13 +336,3 @@ def _close(loop: VirtualEventLoop) -> None:
     finally:
         asyncio.set_event_loop(None)
         loop.close()
-
-
-def forbid_os_exit(real: Callable[[int], Any]) -> Callable[[int], Any]:
-    """`os._exit` as the student's code sees it: an exception the judge can word."""
-
-    def _exit(status: int) -> Any:
-        raise OsExitCalled(status)
-
-    _exit.__name__ = "_exit"
-    return _exit

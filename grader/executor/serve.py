@@ -30,7 +30,8 @@ from typing import Any, BinaryIO
 from grader import protocol as p
 from grader.executor.clock import TimeMachine, VirtualClock
 from grader.executor.diagnostics import Monitor
-from grader.executor.runtime import forbid_os_exit, load_module, perform
+from grader.executor.failures import forbid_os_exit
+from grader.executor.runtime import load_module, perform
 
 
 def _user_files(target: str) -> Callable[[str], bool]:

@@ -1,0 +1,52 @@
+"""What student code rebound in the tools it is graded on, found and put back around each call."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from dataclasses import dataclass
+
+# Modules whose attributes student code must not rebind: the tools it is graded
+# on, the time functions the clock controls, and the executor itself (every
+# loaded module of the package, found when the guard is taken).
+_GUARDED = ("asyncio", "time", "datetime")
+_GUARDED_PACKAGES = ("grader.protocol", "grader.executor")
+
+_MISSING = object()
+
+
+@dataclass
+class Guard:
+    """A snapshot of the guarded modules and the loop policy, to find what student code rebound."""
+
+    namespaces: list[tuple[str, dict[str, object]]]
+    policy: object
+
+    @classmethod
+    def take(cls) -> Guard:
+        # A plain copy of each namespace: this runs around every call of the
+        # student's code, so it must cost next to nothing.
+        names = [*_GUARDED, *(n for n in list(sys.modules) if n.startswith(_GUARDED_PACKAGES))]
+        namespaces = [
+            (name, dict(vars(module)))
+            for name in names
+            if (module := sys.modules.get(name)) is not None
+        ]
+        return cls(namespaces, asyncio.get_event_loop_policy())
+
+    def restore(self) -> list[str]:
+        """Put back whatever was changed; returns the changed names, e.g. ["asyncio.sleep"]."""
+        changed = []
+        for module_name, saved in self.namespaces:
+            module = sys.modules.get(module_name)
+            if module is None:
+                continue
+            current = vars(module)
+            for name in [k for k, v in saved.items() if current.get(k, _MISSING) is not v]:
+                if not name.startswith("__"):
+                    changed.append(f"{module_name}.{name}")
+                setattr(module, name, saved[name])
+        if asyncio.get_event_loop_policy() is not self.policy:
+            changed.append("la politique d'event loop (asyncio.set_event_loop_policy)")
+            asyncio.set_event_loop_policy(self.policy)  # type: ignore[arg-type]
+        return changed
