@@ -23,7 +23,8 @@ import pytest
 
 from grader import protocol as p
 from grader.judge import timeline
-from grader.judge.harness import StudentModule, import_error, tampering_error
+from grader.judge.explain import import_error, tampering_error
+from grader.judge.harness import StudentModule
 from grader.judge.link import ExecutorLink
 from grader.judge.verdicts import (
     DeadlockError,

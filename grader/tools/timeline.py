@@ -77,7 +77,8 @@ def draw_call(target: Path, exercise: ExerciseSpec, out: TextIO) -> int:
     from grader.formats import timeline as drawing
     from grader.isolation.sandbox import Executors, Mode, choose
     from grader.judge import timeline
-    from grader.judge.harness import StudentModule, import_error, require, run
+    from grader.judge.explain import import_error
+    from grader.judge.harness import StudentModule, require, run
     from grader.judge.link import ExecutorLink
     from grader.judge.verdicts import DeadlockError, StudentError, Verdict
     from grader.protocol import Begin, Loaded
