@@ -23,7 +23,7 @@ import pytest
 
 from grader.metadata import load_catalogue
 from grader.results import ExerciseResult, Report, Status, TestResult
-from grader.tools import batch, export
+from grader.tools import batch, class_sheet, export
 
 ROOT = Path(__file__).resolve().parent.parent
 NOWHERE = (
@@ -182,10 +182,10 @@ def test_modules_at_the_root_or_one_level_down_are_found(tmp_path: Path) -> None
 
 def test_a_cell_a_student_wrote_never_becomes_a_formula(tmp_path: Path) -> None:
     rows = [
-        batch.Row('=HYPERLINK("http://x")', {}, 0.0, 20.0, "", "+1 et @moi\n-ligne"),
-        batch.Row("alice", {}, 20.0, 20.0, "", "Les attentes s'additionnent."),
+        class_sheet.Row('=HYPERLINK("http://x")', {}, 0.0, 20.0, "", "+1 et @moi\n-ligne"),
+        class_sheet.Row("alice", {}, 20.0, 20.0, "", "Les attentes s'additionnent."),
     ]
-    batch.write_csv(rows, [], tmp_path / "notes.csv")
+    class_sheet.write_csv(rows, [], tmp_path / "notes.csv")
     read = read_csv(tmp_path / "notes.csv")
     assert read[0]["eleve"] == '\'=HYPERLINK("http://x")'
     assert read[0]["explication"] == "'+1 et @moi -ligne"
@@ -270,18 +270,6 @@ def test_usage_errors(case: str, tmp_path: Path) -> None:
     assert len(out.getvalue().splitlines()) == 1
     assert out.getvalue().startswith("python -m grader : erreur : ")
     assert not csv_path.exists()
-
-
-def test_throughput_with_a_stand_in_engine(tmp_path: Path) -> None:
-    source = tmp_path / "solutions"
-    source.mkdir()
-    for name in IDS:
-        (source / f"{name}.py").write_text("", encoding="utf-8")
-    engine = FakeEngine()
-    result = batch.throughput(source, 7, jobs=3, grade=engine)
-    assert result.submissions == 7 and result.workers == 3
-    assert len(engine.calls) == 7
-    assert "7 copies" in result.describe()
 
 
 # ---------------------------------------------------------------- with the real engine
@@ -458,13 +446,13 @@ def test_each_student_gets_a_report_and_the_class_a_summary(tmp_path: Path) -> N
 
 
 def test_a_report_file_name_cannot_leave_the_folder() -> None:
-    assert batch.report_name("../../etc/passwd") == "_.._etc_passwd"
-    assert batch.report_name("élève 1") == "élève_1"
-    assert batch.report_name("...") == "_"
+    assert class_sheet.report_name("../../etc/passwd") == "_.._etc_passwd"
+    assert class_sheet.report_name("élève 1") == "élève_1"
+    assert class_sheet.report_name("...") == "_"
 
 
 def test_two_folders_never_share_a_report_file() -> None:
-    assert batch.report_names(["a b", "a_b", "A_B", "c"]) == {
+    assert class_sheet.report_names(["a b", "a_b", "A_B", "c"]) == {
         "a b": "a_b",
         "a_b": "a_b-2",
         "A_B": "A_B-3",
@@ -523,8 +511,8 @@ def test_the_class_page_renders_in_a_headless_browser(tmp_path: Path) -> None:
 
 
 def test_the_excel_sheet_opens_in_french_excel(tmp_path: Path) -> None:
-    row = batch.Row("élève=1", {"ex1_sync_vs_async": 12.5}, 12.5, 20.0, "à revoir ; vraiment")
-    batch.write_csv([row], ["ex1_sync_vs_async"], tmp_path / "notes.csv", excel=True)
+    row = class_sheet.Row("élève=1", {"ex1_sync_vs_async": 12.5}, 12.5, 20.0, "à revoir ; vraiment")
+    class_sheet.write_csv([row], ["ex1_sync_vs_async"], tmp_path / "notes.csv", excel=True)
     data = (tmp_path / "notes.csv").read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")  # the BOM: Excel reads UTF-8 accents right
     text = data.decode("utf-8-sig")

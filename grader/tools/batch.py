@@ -18,17 +18,11 @@ own time limits, in one worker, while the others go on.
 
 from __future__ import annotations
 
-import csv
-import io
 import os
-import shutil
 import sys
-import tempfile
-import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Protocol, TextIO
@@ -45,16 +39,14 @@ from rich.progress import (
 from grader.formats.words import points
 from grader.isolation.sandbox import Mode, Sandbox, choose
 from grader.metadata import load_catalogue
-from grader.results import Cause, ExerciseResult, Report, Status, clean_text
+from grader.results import Cause, ExerciseResult, Report, Status
 from grader.tools import class_page
+from grader.tools.class_sheet import PROBLEM_COLUMN, Row, report_names, write_csv, write_reports
+from grader.tools.tampering import protected_files, tampering_problems
 
 EXIT_OK = 0
 EXIT_USAGE = 2
 
-NAME_COLUMN = "eleve"
-TOTAL_COLUMN = "total"
-PROBLEM_COLUMN = "probleme"
-EXPLANATION_COLUMN = "explication"
 
 PROG = "python -m grader"
 
@@ -63,19 +55,6 @@ class GradeFunction(Protocol):
     def __call__(
         self, target: Path, only: Sequence[str] | None = None, *, jobs: int | None = None
     ) -> Report: ...
-
-
-@dataclass(frozen=True)
-class Row:
-    """One student's line of the class's CSV."""
-
-    name: str
-    points: Mapping[str, float]
-    total: float
-    max_score: float
-    problem: str = ""  # empty when the submission was graded normally
-    explanation: str = ""  # what the student wrote for the teacher (ex1's EXPLICATION)
-    report: Report | None = field(default=None, compare=False)  # None: not graded
 
 
 def find_submissions(root: Path) -> list[Path]:
@@ -155,54 +134,6 @@ def _exercise_problem(exercise: ExerciseResult) -> str:
     return "aucun test n'a pu s'exécuter (erreur ou temps dépassé à chaque test)"
 
 
-# The files of the students' repository a student has no reason to edit: the
-# grader, its settings, the nox sessions and the Classroom workflow. Edited,
-# they may have changed the grade the student's own repository reported.
-_KIT_PREFIXES = ("grader/", ".github/")
-_KIT_FILES = ("noxfile.py", "pyproject.toml")
-_SHOWN_FILES = 4
-
-
-def protected_files(planned: Mapping[str, bytes]) -> dict[str, bytes]:
-    """Of the students' repository (`export.plan`), the files no student should edit."""
-    return {
-        path: data
-        for path, data in planned.items()
-        if path.startswith(_KIT_PREFIXES) or path in _KIT_FILES
-    }
-
-
-def edited_kit_files(repository: Path, kit: Mapping[str, bytes]) -> list[str]:
-    """The kit's files changed in a student's repository, and workflows added to it."""
-    edited = [
-        path
-        for path, data in kit.items()
-        if (repository / path).is_file() and (repository / path).read_bytes() != data
-    ]
-    workflows = repository / ".github" / "workflows"
-    if workflows.is_dir():
-        edited += [
-            f".github/workflows/{entry.name}"
-            for entry in sorted(workflows.iterdir())
-            if f".github/workflows/{entry.name}" not in kit
-        ]
-    return sorted(edited)
-
-
-def _tampering(target: Path, kit: Mapping[str, bytes] | None) -> list[str]:
-    if not kit:
-        return []
-    repository = target.parent if target.name == "exercises" else target
-    edited = edited_kit_files(repository, kit)
-    if not edited:
-        return []
-    shown = ", ".join(edited[:_SHOWN_FILES]) + (" ..." if len(edited) > _SHOWN_FILES else "")
-    return [
-        f"fichiers du kit modifiés ou ajoutés : {shown} (la note du dépôt de l'élève a pu en "
-        "être faussée ; celle-ci vient du kit)"
-    ]
-
-
 def grade_submission(
     folder: Path,
     exercise_ids: Sequence[str],
@@ -241,92 +172,12 @@ def grade_submission(
         points={name: scores.get(name, 0.0) for name in exercise_ids},
         total=report.score,
         max_score=report.max_score,
-        problem=" ; ".join(_problems(report, target, exercise_ids) + _tampering(target, kit)),
+        problem=" ; ".join(
+            _problems(report, target, exercise_ids) + tampering_problems(target, kit)
+        ),
         explanation=" ".join(" ".join(e.split()) for e in explanations),
         report=report,
     )
-
-
-def report_name(student: str) -> str:
-    """A file name for a student's report: the folder's name, with nothing a path could abuse."""
-    safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in student).lstrip(".")
-    return safe or "_"
-
-
-def report_names(students: Sequence[str]) -> dict[str, str]:
-    """Each student's report file name, distinct even when two folders make the same one.
-
-    « a b » and « a_b » are both « a_b » once made safe: the second is « a_b-2 »,
-    so that no student's report overwrites another's.
-    """
-    names: dict[str, str] = {}
-    taken: set[str] = set()
-    for student in students:
-        base = name = report_name(student)
-        n = 1
-        while name.casefold() in taken:
-            n += 1
-            name = f"{base}-{n}"
-        taken.add(name.casefold())
-        names[student] = name
-    return names
-
-
-def write_reports(row: Row, folder: Path, name: str) -> None:
-    """The student's own report, to send back: the terminal text, the contract's JSON, a page."""
-    from grader.formats import html, json_report, terminal
-
-    folder.mkdir(exist_ok=True)
-    if row.report is None:
-        text = f"Copie non corrigée : {row.problem}\n"
-    else:
-        text = terminal.render(row.report, color=False)
-        (folder / f"{name}.json").write_text(json_report.render(row.report), encoding="utf-8")
-        (folder / f"{name}.html").write_text(html.render(row.report), encoding="utf-8")
-    (folder / f"{name}.txt").write_text(text, encoding="utf-8")
-
-
-def _cell(text: str) -> str:
-    """Text a spreadsheet shows as text: never a formula (=, +, -, @), never a control.
-
-    A folder name or an explanation is the student's to choose; « =HYPERLINK(…) »
-    opened in a spreadsheet would run. A leading apostrophe keeps it text.
-    """
-    text = clean_text(text).replace("\n", " ").replace("\t", " ")
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
-def write_csv(
-    rows: Sequence[Row], exercise_ids: Sequence[str], path: Path, *, excel: bool = False
-) -> None:
-    """The class's sheet; with `excel`, as French Excel opens it by a double click.
-
-    That is: `;` between cells, a decimal comma (`12,5`), and UTF-8 marked by a
-    BOM, or the accents of names and problems come out garbled.
-    """
-
-    def number(value: float) -> str:
-        text = points(value)
-        return text.replace(".", ",") if excel else text
-
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n", delimiter=";" if excel else ",")
-    writer.writerow([NAME_COLUMN, *exercise_ids, TOTAL_COLUMN, PROBLEM_COLUMN, EXPLANATION_COLUMN])
-    for row in rows:
-        writer.writerow(
-            [
-                _cell(row.name),
-                *(number(row.points.get(name, 0.0)) for name in exercise_ids),
-                number(row.total),
-                _cell(row.problem),
-                _cell(row.explanation),
-            ]
-        )
-    # Written whole, then moved into place: an interrupted run never leaves a
-    # half-written file where the previous grades were.
-    partial = path.with_name(f".{path.name}.partiel")
-    partial.write_text(buffer.getvalue(), encoding="utf-8-sig" if excel else "utf-8")
-    partial.replace(path)
 
 
 class _Reporter(Protocol):
@@ -522,58 +373,3 @@ def grade_class(
         message += f" ; {flagged} à vérifier (colonne {PROBLEM_COLUMN})"
     print(message, file=out)
     return EXIT_OK
-
-
-@dataclass(frozen=True)
-class Throughput:
-    submissions: int
-    seconds: float
-    workers: int
-
-    @property
-    def per_minute(self) -> float:
-        return 60.0 * self.submissions / self.seconds if self.seconds > 0 else float("inf")
-
-    def describe(self) -> str:
-        return (
-            f"Correction d'une classe : {self.submissions} copies en {self.seconds:.1f} s "
-            f"avec {self.workers} correction(s) à la fois ({self.per_minute:.0f} copies par minute)"
-        )
-
-
-def throughput(
-    source: Path,
-    count: int = 100,
-    *,
-    only: Sequence[str] | None = None,
-    jobs: int | None = None,
-    grade: GradeFunction | None = None,
-) -> Throughput:
-    """Time the grading of `count` copies of the exercise folder `source`, as a class.
-
-    For `nox -s bench`: real (wall-clock) seconds, since that is what an
-    instructor waits.
-    """
-    workers = max(1, min(jobs or default_workers(), count))
-    with tempfile.TemporaryDirectory(prefix="grader-classe-") as tmp:
-        root = Path(tmp) / "copies"
-        for index in range(count):
-            shutil.copytree(
-                source,
-                root / f"eleve_{index + 1:03d}" / "exercises",
-                ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
-            )
-        started = time.perf_counter()
-        status = grade_class(
-            root,
-            Path(tmp) / "notes.csv",
-            only=only,
-            jobs=workers,
-            grade=grade,
-            progress=False,
-            stream=io.StringIO(),
-        )
-        seconds = time.perf_counter() - started
-    if status != EXIT_OK:
-        raise RuntimeError(f"la correction de la classe a échoué (code {status})")
-    return Throughput(submissions=count, seconds=seconds, workers=workers)

@@ -8,8 +8,8 @@ memory. Per-exercise figures come from ``--timing FILE``, which the runner
 fills from ``Report.extra["timing"]``; the JSON report itself is left as the
 contract has it.
 
-When ``grader.tools.batch`` is there, it also times the grading of a small class
-(``--submissions``), made of copies of the solutions.
+With ``--students N``, it also times the grading of a small class
+(``--submissions``), made of N copies of the solutions.
 
 It also counts CPU seconds (user and system, of the grader and every process
 it started: judges, executors, the fork server), which a loaded machine does
@@ -28,7 +28,6 @@ This measures real time on purpose: it is a benchmark, never a test verdict.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import resource
@@ -282,10 +281,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     print("\n".join(lines))
     if args.students > 0:
-        if importlib.util.find_spec("grader.tools.batch") is None:
-            print("classe : grader/tools/batch.py absent, pas de mesure")
-        else:
-            print("\n".join(bench_class(target, args.students, args.jobs)))
+        print("\n".join(bench_class(target, args.students, args.jobs)))
     return 1 if args.check and not (ok and memory_ok) else 0
 
 

@@ -24,7 +24,7 @@ from grader.formats.words import DIAGNOSTIC_LABELS, points
 from grader.results import Status
 
 if TYPE_CHECKING:
-    from grader.tools.batch import Row
+    from grader.tools.class_sheet import Row
 
 # Totals are counted by tenths of the maximum.
 BANDS = 10
