@@ -19,7 +19,6 @@ an export that would leak one is deleted and reported as an error.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -33,6 +32,7 @@ from typing import Any
 
 from grader.formats.words import points
 from grader.metadata import AssignmentSpec, Catalogue, load_catalogue
+from grader.tools.toml_writer import UnexpectedValue, dump_catalogue
 from grader.usage import UsageError, chosen_assignment
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -110,72 +110,14 @@ def public_catalogue(data: Mapping[str, Any], assignment: AssignmentSpec) -> dic
     return result
 
 
-def _toml_string(text: str) -> str:
-    # JSON's escapes are TOML's for basic strings, except DEL, which TOML
-    # wants escaped and JSON leaves as it is.
-    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
-
-
-def _toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, str):
-        return _toml_string(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    if isinstance(value, dict):
-        items = ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items())
-        return "{ " + items + " }" if items else "{}"
-    raise ExportError(f"valeur inattendue dans le catalogue : {value!r}")
-
-
-def _toml_key(key: str) -> str:
-    bare = key.replace("_", "").replace("-", "").isalnum() and key.isascii()
-    return key if bare else _toml_string(key)
-
-
-def _is_table_array(value: Any) -> bool:
-    return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
-
-
-def _toml_table(lines: list[str], header: str, table: Mapping[str, Any]) -> None:
-    lines.append(f"[[{header}]]")
-    nested: list[tuple[str, list[dict[str, Any]]]] = []
-    for key, value in table.items():
-        if _is_table_array(value):
-            nested.append((key, value))
-        elif isinstance(value, list) and not value and key == "test":
-            continue  # an exercise whose tests are all hidden: no public test
-        else:
-            lines.append(f"{_toml_key(key)} = {_toml_value(value)}")
-    lines.append("")
-    for key, tables in nested:
-        for sub in tables:
-            _toml_table(lines, f"{header}.{_toml_key(key)}", sub)
-
-
-def dump_catalogue(data: Mapping[str, Any]) -> str:
-    """TOML for the catalogue's shape: top-level values, then arrays of tables."""
-    lines: list[str] = [CATALOGUE_HEADER]
-    tables: list[tuple[str, list[dict[str, Any]]]] = []
-    for key, value in data.items():
-        if _is_table_array(value):
-            tables.append((key, value))
-        else:
-            lines.append(f"{_toml_key(key)} = {_toml_value(value)}")
-    for key, entries in tables:
-        for entry in entries:
-            _toml_table(lines, _toml_key(key), entry)
-    return "\n".join(lines).rstrip("\n") + "\n"
-
-
 def public_catalogue_text(text: str, assignment: AssignmentSpec) -> str:
     """`exercises.toml` rewritten for one assignment without hidden tests, checked to read back."""
     data = tomllib.loads(text)
     public = public_catalogue(data, assignment)
-    dumped = dump_catalogue(public)
+    try:
+        dumped = dump_catalogue(public, CATALOGUE_HEADER)
+    except UnexpectedValue as exc:
+        raise ExportError(str(exc)) from None
     expected = {
         **public,
         "exercise": [
