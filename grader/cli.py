@@ -20,74 +20,30 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
-from typing import Any, NoReturn, TextIO
+from typing import TextIO
 
 from grader import formats
 from grader.formats import words
 from grader.isolation.sandbox import Mode, Sandbox, SandboxUnavailable, choose
 from grader.metadata import load_catalogue
 from grader.results import Report
-from grader.usage import UsageError, check_target, chosen_exercises, parse_only
+from grader.usage import (
+    Parser,
+    UsageError,
+    check_target,
+    chosen_exercises,
+    parse_only,
+    usage_error,
+)
 
 # Formats read by instructors' platforms, where running without the sandbox is said.
 _INSTRUCTOR_FORMATS = ("classroom", "gradescope")
 
 EXIT_OK = 0
 EXIT_BELOW_MIN_SCORE = 1
-EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
 PROG = "python -m grader"
-
-
-class _HelpFormatter(argparse.HelpFormatter):
-    def add_usage(
-        self, usage: str | None, actions: Any, groups: Any, prefix: str | None = None
-    ) -> None:
-        super().add_usage(usage, actions, groups, "utilisation : " if prefix is None else prefix)
-
-
-class Parser(argparse.ArgumentParser):
-    """The kit's command lines (the grader's and its tools'): French help, one-line errors."""
-
-    def __init__(self, prog: str, description: str, epilog: str | None = None) -> None:
-        super().__init__(
-            prog=prog,
-            description=description,
-            epilog=epilog,
-            add_help=False,
-            formatter_class=_HelpFormatter,
-        )
-        self.add_argument("-h", "--help", action="help", help="affiche cette aide et s'arrête")
-
-    # argparse prints its whole usage block and exits by itself; the contract
-    # asks for a single line, so its complaints become ordinary usage errors.
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(_translate_argparse(message))
-
-
-def _translate_argparse(message: str) -> str:
-    # argparse's messages are English and the student reads French; the
-    # common ones get a French wording, the rest keep argparse's own words.
-    for english, french in (
-        ("unrecognized arguments: ", "option inconnue : "),
-        ("ambiguous option: ", "option ambiguë : "),
-        ("the following arguments are required: ", "il manque : "),
-    ):
-        if message.startswith(english):
-            return french + message.removeprefix(english)
-    if not message.startswith("argument "):
-        return message
-    option, _, detail = message.removeprefix("argument ").partition(": ")
-    if detail.startswith("expected one argument"):
-        return f"{option} attend une valeur"
-    if detail.startswith(("invalid int value: ", "invalid float value: ")):
-        return f"{option} attend un nombre, pas {detail.partition(': ')[2]}"
-    if detail.startswith("invalid choice: "):
-        return f"valeur invalide pour {option} ; valeurs possibles : {', '.join(formats.FORMATS)}"
-    if detail.startswith("ignored explicit argument "):
-        return f"{option} ne prend pas de valeur"
-    return f"{option} : {detail}"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -219,14 +175,6 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
-
-
-def usage_error(prog: str, exc: UsageError | str) -> int:
-    """Say a usage error on one line of stderr; the exit status for it."""
-    # One line, whatever the message held: scripts read stderr line by line.
-    message = " ".join(str(exc).split())
-    print(f"{prog} : erreur : {message}", file=sys.stderr)
-    return EXIT_USAGE
 
 
 # Said the moment Ctrl-C is pressed: the grade then takes a moment to unwind.

@@ -274,7 +274,15 @@ def usage_cases() -> list[tuple[list[str], str]]:
             ["--target", "copie", "--only", "ex2_telechargeur"],
             "ne contient aucun module d'exercice (attendus : ex2_telechargeur.py)",
         ),
-        (["--target", "copie", "--format", "xml"], "valeur invalide pour --format"),
+        (
+            ["--target", "copie", "--format", "xml"],
+            "valeur invalide pour --format ; valeurs possibles : terminal, json, classroom",
+        ),
+        # Each option's own choices, not the formats'.
+        (
+            ["--target", "copie", "--sandbox", "bof"],
+            "valeur invalide pour --sandbox ; valeurs possibles : auto, require, off",
+        ),
         (["--target", "copie", "--min-score", "beaucoup"], "--min-score"),
         (["--target", "copie", "--min-score", "-1"], "--min-score"),
         (["--target", "copie", "--jobs", "0"], "--jobs"),

@@ -214,9 +214,9 @@ def bench_class(solutions: Path, students: int, jobs: int | None) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from grader import cli, usage
+    from grader import usage
 
-    parser = cli.Parser(prog=PROG, description="Mesure la vitesse du correcteur.")
+    parser = usage.Parser(prog=PROG, description="Mesure la vitesse du correcteur.")
     parser.add_argument("--runs", type=int, default=10, help="nombre de corrections (10)")
     parser.add_argument("--target", default="solutions", help="dossier corrigé (solutions)")
     parser.add_argument("--jobs", type=int, default=None, help="passé au correcteur")
@@ -234,7 +234,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
     except usage.UsageError as exc:
-        return cli.usage_error(PROG, exc)
+        return usage.usage_error(PROG, exc)
     target = Path(args.target).resolve()
     baseline = Path(args.baseline).resolve() if args.baseline else None
     exercise_ids = load_catalogue().default.exercises

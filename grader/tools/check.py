@@ -302,9 +302,9 @@ def grading_problems(kit: Kit | None = None) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from grader import cli, usage
+    from grader import usage
 
-    parser = cli.Parser(
+    parser = usage.Parser(
         prog=PROG,
         description=(
             "Vérifie que le catalogue, les énoncés, les solutions, les suites de tests et les "
@@ -318,7 +318,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
     except usage.UsageError as exc:
-        return cli.usage_error(PROG, exc)
+        return usage.usage_error(PROG, exc)
     problems = static_problems()
     if not problems and not args.static:
         problems = grading_problems()

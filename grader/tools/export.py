@@ -351,9 +351,9 @@ def export(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from grader import cli, usage
+    from grader import usage
 
-    parser = cli.Parser(
+    parser = usage.Parser(
         prog=PROG,
         description=(
             "Écrit dans DOSSIER le dépôt que reçoivent les élèves : les énoncés, le correcteur "
@@ -374,12 +374,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
     except usage.UsageError as exc:
-        return cli.usage_error(PROG, exc)
+        return usage.usage_error(PROG, exc)
     dest = Path(args.dossier)
     try:
         written = export(dest, assignment=args.assignment, allow_dirty=args.allow_dirty)
     except ExportError as exc:
-        return cli.usage_error(PROG, str(exc))
+        return usage.usage_error(PROG, str(exc))
     print(f"Dépôt des élèves écrit dans {dest} ({len(written)} fichiers).")
     print(
         "Étapes suivantes : créez-en un dépôt GitHub, cochez « Template repository » dans ses "

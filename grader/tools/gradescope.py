@@ -156,9 +156,9 @@ def _write(path: Path, data: dict[str, object]) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from grader import cli, usage
+    from grader import usage
 
-    parser = cli.Parser(
+    parser = usage.Parser(
         prog=PROG,
         description=(
             "Écrit le zip de l'autograder Gradescope d'un devoir : setup.sh, run_autograder "
@@ -189,9 +189,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise usage.UsageError("il manque : FICHIER.zip")
         entries = build(Path(args.zip), assignment=args.assignment, allow_dirty=args.allow_dirty)
     except usage.UsageError as exc:
-        return cli.usage_error(PROG, exc)
+        return usage.usage_error(PROG, exc)
     except ExportError as exc:
-        return cli.usage_error(PROG, str(exc))
+        return usage.usage_error(PROG, str(exc))
     print(f"Autograder écrit dans {args.zip} ({len(entries)} fichiers).")
     print(
         "Étape suivante : dans le devoir Gradescope (type « Programming Assignment »), "

@@ -32,7 +32,7 @@ EXIT_NOT_RUN = 1
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = cli.Parser(
+    parser = usage.Parser(
         prog=PROG,
         description=(
             "Lance l'appel d'exemple d'un exercice sur l'horloge virtuelle et dessine sa "
@@ -65,9 +65,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             exc = usage.UsageError(
                 "donnez l'exercice à dessiner, par exemple : nox -s timeline -- ex2_telechargeur"
             )
-        return cli.usage_error(PROG, exc)
+        return usage.usage_error(PROG, exc)
     if exercise.timeline is None:
-        return cli.usage_error(PROG, f"{exercise.id} n'a pas d'appel d'exemple")
+        return usage.usage_error(PROG, f"{exercise.id} n'a pas d'appel d'exemple")
     with cli.stop_on_signals():
         return draw_call(target.resolve(), exercise, sys.stdout)
 

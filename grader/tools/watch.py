@@ -33,7 +33,7 @@ CLEAR = "\033[2J\033[H"
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = cli.Parser(
+    parser = usage.Parser(
         prog=PROG,
         description="Corrige un exercice chaque fois que vous l'enregistrez.",
     )
@@ -86,11 +86,13 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         target = Path(args.target)
         usage.check_target(target, list(catalogue.exercises))
     except usage.UsageError as exc:
-        return cli.usage_error(PROG, exc)
+        return usage.usage_error(PROG, exc)
     try:
         import watchfiles  # noqa: F401
     except ImportError:
-        return cli.usage_error(PROG, "le module watchfiles manque ; lancez plutôt « nox -s watch »")
+        return usage.usage_error(
+            PROG, "le module watchfiles manque ; lancez plutôt « nox -s watch »"
+        )
     color = cli.use_color(args, environ, sys.stdout)
     try:
         with cli.stop_on_signals():
