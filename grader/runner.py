@@ -11,6 +11,10 @@ the catalogue:
 - tests that never started because the judge died: a new judge runs them.
 
 A test the parent cannot account for never earns its points.
+
+Kept in one module on purpose: reading a judge's events, re-running the
+tests a dead judge never started, and turning outcomes into points are the
+one loop of `grade_exercise`, and every rule above lives in it.
 """
 
 from __future__ import annotations

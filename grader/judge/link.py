@@ -21,6 +21,10 @@ once a test has been stopped in a loop, every later test of the exercise
 asks for the stacks every `_PROBE` real seconds, and one found turning in
 that same loop is stopped there and then. A loop that ran a whole limit
 once never ends, so the verdict is the one the limit would give, sooner.
+
+Longer than most modules on purpose: starting the executor, reading its
+answers against the deadline, probing its stacks and killing it are one
+state machine around one process, and each part needs the others' state.
 """
 
 from __future__ import annotations

@@ -7,6 +7,9 @@ lists down instead of measuring and returning them fails. Each of these tests
 also runs once on the student's own functions (the `None` scenario), the
 statement's 2 s, 3 s and 1 s. Durations are distinct tenths of a second, so
 the completion order is never ambiguous.
+
+Long because it is a list: one function per catalogue test, each with the
+generator of its inputs and the French message of each way it can fail.
 """
 
 from __future__ import annotations

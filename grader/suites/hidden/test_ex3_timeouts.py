@@ -5,6 +5,9 @@ delays and timeout the student cannot guess), so a program tuned to SERVEURS,
 to TIMEOUT or to the statement's sample fails. Delays and timeouts are tenths
 of a second and a delay never equals the timeout: whether a server answers in
 time is never ambiguous.
+
+Long because it is a list: one function per catalogue test, each with the
+generator of its inputs and the French message of each way it can fail.
 """
 
 from __future__ import annotations

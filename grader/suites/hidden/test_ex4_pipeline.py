@@ -10,6 +10,9 @@ The expected schedule: items enter the FIFO queue as their fetch ends; each
 goes to the first free consumer. With equal analysis times that greedy
 schedule is the best one, and its finishing time does not depend on which of
 several free consumers takes an item.
+
+Long because it is a list: one function per catalogue test, each with the
+generator of its inputs and the French message of each way it can fail.
 """
 
 from __future__ import annotations

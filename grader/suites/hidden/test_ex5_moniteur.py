@@ -6,6 +6,9 @@ tuned to SERVICES or to the statement's sample fails. Delays are distinct
 tenths of a second and the timeout never equals a delay: the only results
 that arrive together are the timeouts, all at `timeout`, and their order
 among themselves is never judged.
+
+Long because it is a list: one function per catalogue test, each with the
+generator of its inputs and the French message of each way it can fail.
 """
 
 from __future__ import annotations

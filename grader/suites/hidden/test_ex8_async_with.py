@@ -8,6 +8,9 @@ Delays are distinct hundredths of a second: no two responses arrive at the
 same instant, and a total printed with one decimal instead of two shows.
 The page that fails is always the slowest, so that once its exception
 leaves `asyncio.gather` no other request is still running.
+
+Long because it is a list: one function per catalogue test, each with the
+generator of its inputs and the French message of each way it can fail.
 """
 
 from __future__ import annotations
