@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -235,3 +237,29 @@ def processes_in() -> Callable[[Path], list[str]]:
     """The processes working in a folder or below: a grader's judges and executor servers
     work in its TMPDIR, so none may be left there once it has ended."""
     return _processes_in
+
+
+@pytest.fixture(scope="session")
+def judges() -> Iterator[Any]:
+    """One warm fork server of judges for the session (each xdist worker has its own).
+
+    Starting one imports pytest and hypothesis, 1.3 to 1.9 s; a grade without
+    one starts its own. Sharing it is what class grading does: every judge is
+    still a fresh fork, and each grade still gets executors of its own. Tests
+    that count the processes a grade leaves behind do not use it.
+    """
+    from grader.isolation.judges import JudgeServer, fork_server_available
+
+    if not fork_server_available():
+        yield None
+        return
+    with JudgeServer() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def grade(judges: Any) -> Callable[..., Report]:
+    """`grader.runner.grade`, with the session's judges."""
+    from grader import runner
+
+    return functools.partial(runner.grade, judges=judges)

@@ -13,12 +13,12 @@ import shutil
 import subprocess
 import sys
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from grader.runner import grade
+from grader.results import Report
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "submissions"
@@ -73,7 +73,9 @@ def busy_cores() -> Iterator[None]:
 
 
 @pytest.mark.timeout(600)
-def test_same_report_every_time_under_load(partial_submission: Path, busy_cores: None) -> None:
+def test_same_report_every_time_under_load(
+    partial_submission: Path, busy_cores: None, grade: Callable[..., Report]
+) -> None:
     reports = {
         json.dumps(grade(partial_submission).to_dict(), sort_keys=True, ensure_ascii=False)
         for _ in range(RUNS)
@@ -85,7 +87,7 @@ def test_same_report_every_time_under_load(partial_submission: Path, busy_cores:
 
 @pytest.mark.timeout(600)
 def test_same_report_with_an_endless_loop_and_diagnostics(
-    troubled_submission: Path, busy_cores: None
+    troubled_submission: Path, busy_cores: None, grade: Callable[..., Report]
 ) -> None:
     # Where a stack dump falls in the loop, and which thread reports a
     # diagnostic first, must not show in the report.

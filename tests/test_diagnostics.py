@@ -17,7 +17,6 @@ import pytest
 
 from grader.metadata import SUITES, load_catalogue
 from grader.results import ExerciseResult, Report, Status
-from grader.runner import grade
 
 PITFALLS = Path(__file__).parent / "pitfalls"
 CATALOGUE = load_catalogue(PITFALLS / "catalogue.toml")
@@ -90,7 +89,7 @@ def suites(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def grade_folder(suites: Path) -> Callable[[str], Report]:
+def grade_folder(suites: Path, grade: Callable[..., Report]) -> Callable[[str], Report]:
     return lambda name: grade(PITFALLS / name, catalogue=CATALOGUE, suites=suites)
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from grader.metadata import load_catalogue
-from grader.results import Status
-from grader.runner import grade
+from grader.results import Report, Status
 from grader.tools import check
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EVERY = list(load_catalogue().ids)
 
 
-def test_solutions_get_every_point() -> None:
+def test_solutions_get_every_point(grade: Callable[..., Report]) -> None:
     report = grade(ROOT / "solutions", EVERY)
     # Every test passed, and none of the mistakes the diagnostics look for.
     assert check.solution_problems(report) == []
@@ -26,7 +26,7 @@ def test_solutions_get_every_point() -> None:
     assert set(explanations.values()) == {None}
 
 
-def test_stubs_get_0_and_say_what_is_left() -> None:
+def test_stubs_get_0_and_say_what_is_left(grade: Callable[..., Report]) -> None:
     report = grade(ROOT / "exercises", EVERY)
     assert report.score == 0.0
     assert check.stub_problems(report) == []

@@ -11,6 +11,7 @@ and read the diff before committing it:
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,6 @@ from grader.formats import terminal
 from grader.judge.glosses import runtime_gloss, syntax_gloss
 from grader.judge.harness import line_diff
 from grader.results import Cause, Report
-from grader.runner import grade
 
 ROOT = Path(__file__).parent.parent
 SUBMISSIONS = Path(__file__).parent / "submissions"
@@ -33,7 +33,9 @@ def _shown(report: Report, target: str) -> str:
     return terminal.render(dataclasses.replace(report, target=target), color=False)
 
 
-def test_untouched_stubs_are_one_line_each_and_say_where_to_start() -> None:
+def test_untouched_stubs_are_one_line_each_and_say_where_to_start(
+    grade: Callable[..., Report],
+) -> None:
     report = grade(ROOT / "exercises")
     text = _shown(report, "exercises")
     check_golden("report_stubs.txt", text)
@@ -46,7 +48,9 @@ def test_untouched_stubs_are_one_line_each_and_say_where_to_start() -> None:
     assert len(text.splitlines()) < 40
 
 
-def test_a_missing_sentinel_is_said_once_with_the_tests_it_cost() -> None:
+def test_a_missing_sentinel_is_said_once_with_the_tests_it_cost(
+    grade: Callable[..., Report],
+) -> None:
     copy = SUBMISSIONS / "ex4_pipeline" / "une_seule_sentinelle"
     report = grade(copy, ["ex4_pipeline"])
     text = _shown(report, "copie")
@@ -58,7 +62,9 @@ def test_a_missing_sentinel_is_said_once_with_the_tests_it_cost() -> None:
     assert f"{len(deadlocked)} tests pour une même cause" in text
 
 
-def test_a_syntax_error_is_glossed_once_without_hints(tmp_path: Path) -> None:
+def test_a_syntax_error_is_glossed_once_without_hints(
+    tmp_path: Path, grade: Callable[..., Report]
+) -> None:
     source = (ROOT / "solutions" / "ex2_telechargeur.py").read_text(encoding="utf-8")
     (tmp_path / "ex2_telechargeur.py").write_text(source + '\nprint("oops)\n', encoding="utf-8")
     report = grade(tmp_path, ["ex2_telechargeur"])
@@ -73,7 +79,9 @@ def test_a_syntax_error_is_glossed_once_without_hints(tmp_path: Path) -> None:
     assert "Piste" not in text
 
 
-def test_a_wrong_line_is_shown_over_the_expected_one(tmp_path: Path) -> None:
+def test_a_wrong_line_is_shown_over_the_expected_one(
+    tmp_path: Path, grade: Callable[..., Report]
+) -> None:
     source = (ROOT / "solutions" / "ex2_telechargeur.py").read_text(encoding="utf-8")
     # The extra space before « s » of the issue's student.
     changed = source.replace(":.1f}s)", ":.1f} s)")
@@ -89,7 +97,7 @@ def test_a_wrong_line_is_shown_over_the_expected_one(tmp_path: Path) -> None:
     assert caret.index("^") == affiche.index(" s)")
 
 
-def test_public_only_score_is_said_in_words() -> None:
+def test_public_only_score_is_said_in_words(grade: Callable[..., Report]) -> None:
     report = grade(ROOT / "solutions", ["ex1_sync_vs_async"], public_only=True)
     text = _shown(report, "solutions")
     last = text.splitlines()[-1]
@@ -143,7 +151,7 @@ def test_unknown_errors_keep_python_words_alone() -> None:
     assert syntax_gloss("a message of a future Python") == ""
 
 
-def test_a_runtime_gloss_reaches_the_report(tmp_path: Path) -> None:
+def test_a_runtime_gloss_reaches_the_report(tmp_path: Path, grade: Callable[..., Report]) -> None:
     # The classic slip: max() of the empty list of durations.
     source = (ROOT / "solutions" / "ex1_sync_vs_async.py").read_text(encoding="utf-8")
     changed = source.replace("    if not durees:\n        return 0.0\n", "")

@@ -7,13 +7,13 @@ described in `tests/submissions/<exercise>/cases.toml`.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from grader.results import Status
-from grader.runner import grade
+from grader.results import Report, Status
 
 ROOT = Path(__file__).parent / "submissions"
 
@@ -33,7 +33,7 @@ CASES = _cases()
 
 
 @pytest.mark.parametrize(("exercise", "name", "spec"), CASES)
-def test_case(exercise: str, name: str, spec: dict[str, Any]) -> None:
+def test_case(exercise: str, name: str, spec: dict[str, Any], grade: Callable[..., Report]) -> None:
     folder = ROOT / exercise / name
     assert (folder / f"{exercise}.py").is_file(), f"missing {folder}/{exercise}.py"
     result = grade(folder, only=[exercise]).exercises[0]

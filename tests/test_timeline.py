@@ -11,6 +11,7 @@ drawing, regenerate the golden files and read the diff before committing:
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from pathlib import Path
 
 import browser
@@ -20,7 +21,6 @@ from test_formats import check_golden
 from grader.formats import html, terminal, timeline
 from grader.metadata import load_catalogue
 from grader.results import Report, Span, Status, Timeline
-from grader.runner import grade
 
 SUBMISSIONS = Path(__file__).parent / "submissions"
 # The report's indent under a failure, plus the drawing: what a terminal must hold.
@@ -117,7 +117,7 @@ def test_calls_of_one_function_are_cut_where_they_differ() -> None:
     assert timeline.OPEN in text and "et 3 autres appels" in text
 
 
-def _failed_report(copy: Path, exercise: str) -> tuple[Report, str]:
+def _failed_report(copy: Path, exercise: str, grade: Callable[..., Report]) -> tuple[Report, str]:
     report = grade(copy, [exercise])
     text = terminal.render(dataclasses.replace(report, target="copie"), color=False)
     return report, text
@@ -131,9 +131,11 @@ def _failed_report(copy: Path, exercise: str) -> tuple[Report, str]:
         ("ex2_telechargeur/time_sleep", "timeline_ex2_time_sleep.txt"),
     ],
 )
-def test_a_real_timing_failure_shows_its_timeline(copy: str, golden: str) -> None:
+def test_a_real_timing_failure_shows_its_timeline(
+    copy: str, golden: str, grade: Callable[..., Report]
+) -> None:
     exercise = copy.split("/")[0]
-    report, text = _failed_report(SUBMISSIONS / copy, exercise)
+    report, text = _failed_report(SUBMISSIONS / copy, exercise, grade)
     drawn = [t for e in report.exercises for t in e.tests if t.timeline is not None]
     assert drawn, "a timing failure of a sequential copy must carry a timeline"
     assert all(t.status is Status.FAILED for t in drawn)
@@ -143,10 +145,10 @@ def test_a_real_timing_failure_shows_its_timeline(copy: str, golden: str) -> Non
     assert text.count("Chronologie de ") == len(drawn)
 
 
-def test_a_check_that_is_not_about_time_has_no_timeline() -> None:
+def test_a_check_that_is_not_about_time_has_no_timeline(grade: Callable[..., Report]) -> None:
     # A missing sentinel fails on a count of None in the queue, not on a schedule.
     report, text = _failed_report(
-        SUBMISSIONS / "ex4_pipeline" / "une_seule_sentinelle", "ex4_pipeline"
+        SUBMISSIONS / "ex4_pipeline" / "une_seule_sentinelle", "ex4_pipeline", grade
     )
     assert any(t.status is Status.FAILED for e in report.exercises for t in e.tests)
     assert "Chronologie" not in text
@@ -274,9 +276,13 @@ def test_the_picture_has_a_bar_per_call_a_mark_per_line_and_a_band_per_block() -
     assert "<script>" not in timeline.svg(hostile)
 
 
-def test_a_real_report_page_shows_the_timelines_in_a_browser(tmp_path: Path) -> None:
+def test_a_real_report_page_shows_the_timelines_in_a_browser(
+    tmp_path: Path, grade: Callable[..., Report]
+) -> None:
     # ex2 with time.sleep: calls one after the other, and the loop held all along.
-    report, _ = _failed_report(SUBMISSIONS / "ex2_telechargeur/time_sleep", "ex2_telechargeur")
+    report, _ = _failed_report(
+        SUBMISSIONS / "ex2_telechargeur/time_sleep", "ex2_telechargeur", grade
+    )
     page = tmp_path / "rapport.html"
     page.write_text(html.render(report), encoding="utf-8")
     drawn = [t for e in report.exercises for t in e.tests if t.timeline is not None]
