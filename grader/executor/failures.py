@@ -7,17 +7,13 @@ defensively: a `__str__` may raise, lie about its type or run for ever long.
 
 from __future__ import annotations
 
-import functools
-import linecache
 import os
 import sys
-import traceback
 from collections.abc import Callable
 from typing import Any
 
 from grader import protocol as p
-from grader import source
-from grader.executor.clock import VirtualClock
+from grader.executor.clock import VirtualClock, traceback_location
 
 # How much of an exception's text is sent.
 MAX_MESSAGE = 1_000
@@ -35,26 +31,6 @@ def forbid_os_exit(real: Callable[[int], Any]) -> Callable[[int], Any]:
 
     _exit.__name__ = "_exit"
     return _exit
-
-
-def student_location(exc: BaseException, clock: VirtualClock) -> p.Where | None:
-    """The innermost line of the student's code in an exception's traceback."""
-    found: p.Where | None = None
-    try:
-        summaries = traceback.extract_tb(exc.__traceback__)
-    except Exception:
-        return None
-    for frame_summary in summaries:
-        if clock.is_user_file(frame_summary.filename):
-            filename, line = frame_summary.filename, frame_summary.lineno or 0
-            # Quoted as the clock quotes it: a call over several lines, whole.
-            found = p.Where(
-                os.path.basename(filename),
-                line,
-                frame_summary.name,
-                source.quoted_line(functools.partial(linecache.getline, filename), line)[:200],
-            )
-    return found
 
 
 def safe_str(exc: BaseException) -> str:
@@ -137,7 +113,7 @@ def error_info(exc: BaseException, clock: VirtualClock, at: float) -> p.ErrorInf
         kind = "bad_duration"
         opaque = p.opaque_of(refused[1])
         code = [refused[0], opaque.type, opaque.repr[:60]]
-    where = student_location(exc, clock)
+    where = traceback_location(exc, clock.is_user_file)
     if isinstance(exc, SyntaxError):
         where = p.Where(
             os.path.basename(str(exc.filename or "")),

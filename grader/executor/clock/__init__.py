@@ -64,6 +64,7 @@ from grader.executor.clock.locations import (
     line_location,
     task_label,
     task_location,
+    traceback_location,
     user_frame,
     user_location,
 )
@@ -91,6 +92,7 @@ __all__ = [
     "line_location",
     "task_label",
     "task_location",
+    "traceback_location",
     "user_frame",
     "user_location",
 ]

@@ -12,6 +12,7 @@ import linecache
 import os
 import re
 import sys
+import traceback
 import types
 from collections.abc import Callable
 from typing import Any
@@ -71,9 +72,28 @@ def user_location(
     return line_location(*found) if found is not None else None
 
 
+# How much of a quoted line travels: a line thousands of characters long is
+# not code a message can show.
+MAX_QUOTE = 200
+
+
 def line_location(filename: str, line: int, function: str) -> Location:
+    """A line of the student's code, quoted: a call written over several lines, whole."""
     code = source.quoted_line(lambda n: linecache.getline(filename, n), line)
-    return Location(os.path.basename(filename), line, function, code)
+    return Location(os.path.basename(filename), line, function, code[:MAX_QUOTE])
+
+
+def traceback_location(exc: BaseException, is_user_file: Callable[[str], bool]) -> Location | None:
+    """The innermost line of the student's code in an exception's traceback."""
+    try:
+        summaries = traceback.extract_tb(exc.__traceback__)
+    except Exception:  # a traceback the student's code tampered with
+        return None
+    found = None
+    for summary in summaries:
+        if is_user_file(summary.filename):
+            found = summary.filename, summary.lineno or 0, summary.name
+    return line_location(*found) if found is not None else None
 
 
 def task_location(task: asyncio.Task[Any], is_user_file: Callable[[str], bool]) -> Location | None:
