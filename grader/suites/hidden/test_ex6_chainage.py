@@ -195,6 +195,11 @@ def _pourquoi_duree(ex: Execution, chaines: list[Chaine]) -> str:
     return ""
 
 
+def _sans_await(valeur: Any) -> str:
+    """The usual cause of a coroutine object where a value was expected; "" otherwise."""
+    return SANS_AWAIT if "coroutine" in show(valeur) else ""
+
+
 def _lignes_de(ex: Execution, c: Chaine) -> list[Any]:
     return [ln for ln in ex.lines if norm(ln.text).startswith(f"{c.nom} :")]
 
@@ -226,7 +231,7 @@ def test_chaine_enchainee(student: Any, chaines: list[Chaine]) -> None:
     if recu != c.nom:
         if recu == c.leurre:
             cause = f" : c'est NOMS[{c.user_id}], pas ce qu'a renvoyé fetch_user"
-        elif "coroutine" in show(recu):
+        elif _sans_await(recu):
             cause = (
                 f" : fetch_user({c.user_id}) appelé sans await ne renvoie pas un nom{SANS_AWAIT}"
             )
@@ -268,7 +273,7 @@ def test_chaines_simultanees(student: Any, chaines: list[Chaine]) -> None:
     assert recus == attendus, (
         f"{appel} a appelé fetch_user {len(utilisateurs)} fois "
         f"({', '.join(sorted(recus.elements())) or 'jamais'}) ; attendu une fois par "
-        f"identifiant ({', '.join(attendus)})"
+        f"identifiant ({', '.join(attendus)}){SANS_AWAIT if not utilisateurs else ''}"
     )
     for a in sorted(utilisateurs, key=lambda a: a.start):
         t = a.start - ex.t0
@@ -283,10 +288,14 @@ def test_chaines_simultanees(student: Any, chaines: list[Chaine]) -> None:
         par_nom.setdefault(argument(a, "user"), []).append(a)
     for c in sorted(chaines, key=lambda c: c.attente_nom):
         faits = par_nom.get(c.nom, [])
-        assert len(faits) == 1, (
-            f"{appel} a appelé fetch_posts({c.nom!r}) {len(faits)} fois ; attendu une fois, "
-            f"avec le nom renvoyé par fetch_user({c.user_id}) ({_contexte(chaines)})"
-        )
+        if len(faits) != 1:
+            recus = ", ".join(show(nom) for nom in par_nom) or "rien, jamais appelée"
+            leurres = " : ce sont les noms de NOMS" if c.leurre in par_nom else ""
+            raise AssertionError(
+                f"{appel} a appelé fetch_posts({c.nom!r}) {len(faits)} fois ; attendu une fois, "
+                f"avec le nom renvoyé par fetch_user({c.user_id}). fetch_posts a reçu : "
+                f"{recus}{leurres}{_sans_await(recus)} ({_contexte(chaines)})"
+            )
         t = faits[0].start - ex.t0
         cause = (
             " : c'est la fin du dernier fetch_user, les articles ont attendu tous les utilisateurs"
@@ -323,8 +332,9 @@ def test_total_egal_a_la_plus_longue(student: Any, chaines: list[Chaine]) -> Non
             if _est_nombre(total) and len(chaines) > 1 and abs(total - somme) < TOLERANCE
             else ""
         )
+        montre = f"{total:.2f}" if _est_nombre(total) else show(total)
         raise AssertionError(
-            f"{appel} a duré {ex.elapsed:.2f} s et a renvoyé le total {show(total)}{cause} ; "
+            f"{appel} a duré {ex.elapsed:.2f} s et a renvoyé le total {montre}{cause} ; "
             f"attendu {attendu:.2f}, mesuré avec time.perf_counter() avant et après l'attente "
             "de toutes les chaînes"
         )
@@ -351,7 +361,8 @@ def test_lignes_dans_l_ordre_de_fin(student: Any, chaines: list[Chaine]) -> None
         lignes = _lignes_de(ex, c)
         assert len(lignes) == 1, (
             f"{appel} a affiché {len(lignes)} ligne(s) « {c.nom} : … » ; attendu une ligne par "
-            f"chaîne, « {_texte(c)} », au moment où elle se termine ({_contexte(chaines)})"
+            f"chaîne, « {_texte(c)} », au moment où elle se termine. Affiché : "
+            f"{show([norm(t) for t in ex.texts])} ({_contexte(chaines)})"
         )
     dans_l_ordre = sorted(chaines, key=lambda c: c.fin)
     vus = [c.nom for ln in ex.lines for c in chaines if norm(ln.text).startswith(f"{c.nom} :")]
@@ -391,7 +402,18 @@ def test_format_des_lignes(student: Any, chaines: list[Chaine]) -> None:
         lu = DUREE_AFFICHEE.search(lignes[0])
         duree = float(lu.group(1)) if lu else None
         cause = ""
-        if duree is not None and abs(duree - c.fin) >= 0.01:
+        if not lignes[0].startswith(f"{c.nom} :"):
+            relu = f" (c'est NOMS[{c.user_id}])" if lignes[0].startswith(f"{c.leurre} ") else ""
+            cause = (
+                f" ; le nom affiché n'est pas {c.nom!r}, celui que fetch_user({c.user_id}) a "
+                f"renvoyé{relu}{_sans_await(lignes[0])}"
+            )
+        elif not lignes[0].startswith(f"{c.nom} : {len(c.articles)} "):
+            cause = (
+                f" ; fetch_posts a renvoyé {len(c.articles)} article(s) : le nombre affiché est "
+                "celui de la liste reçue"
+            )
+        elif duree is not None and abs(duree - c.fin) >= 0.01:
             if abs(duree - c.attente_articles) < 0.01:
                 cause = (
                     " ; la durée affichée est celle de fetch_posts seule : mesurez depuis le "
@@ -419,7 +441,7 @@ def test_resultats_dans_l_ordre(student: Any, chaines: list[Chaine]) -> None:
     attendu = {c.nom: list(c.articles) for c in chaines}
     assert isinstance(articles, dict), (
         f"{appel} a renvoyé {show(articles)} comme articles ; attendu un dictionnaire "
-        "{user: posts}"
+        f"{{user: posts}}, ses clés les noms renvoyés par fetch_user{_sans_await(articles)}"
     )
     if articles != attendu:
         leurres = [c.leurre for c in chaines if c.leurre in articles]
