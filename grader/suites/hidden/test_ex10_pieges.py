@@ -271,7 +271,8 @@ def test_journal_attendu(student: Any, service: Service) -> None:
             else ", sans ligne au journal"
         )
         + f" ; attendu : « {ligne} » écrite, puis rendre la main à {fmt_t(fin)} (lecture "
-        f"{requete.lecture:.1f} s, calcul {requete.calcul:.1f} s, journal {service.journal:.1f} s). "
+        f"{requete.lecture:.1f} s, calcul {requete.calcul:.1f} s, journal "
+        f"{service.journal:.1f} s). "
         "Une tâche lancée sans être attendue n'a pas fini quand la fonction rend la main "
         "(voir « Les outils principaux »)"
     )
@@ -320,8 +321,11 @@ def test_requetes_en_meme_temps(student: Any, service: Service) -> None:
         ligne = f"[journal] {r.message}"
         t = _ligne(ex, ligne)
         assert t is not None and abs(t - quand) < TOLERANCE, (
-            f"{appel} a écrit « {ligne} » "
-            + (f"à {fmt_t(t)}" if t is not None else "jamais")
+            (
+                f"{appel} a écrit « {ligne} » à {fmt_t(t)}"
+                if t is not None
+                else f"{appel} n'a jamais écrit « {ligne} »"
+            )
             + f" ; attendu à {fmt_t(quand)} : sa lecture ({r.lecture:.1f} s), son calcul "
             f"({r.calcul:.1f} s) puis son journal ({service.journal:.1f} s), sans attendre les "
             f"autres requêtes ({service.decrit()}){_une_note(ex)}"
