@@ -93,7 +93,9 @@ Ce qu'il faut écrire
 défaut : c'est lui qu'on attend ici (les tests envoient au plus cinq
 requêtes à la fois, qu'il traite toutes ensemble). Pour un vrai calcul en
 Python pur, on prendrait un `ProcessPoolExecutor` (voir le cours) ; ici le
-calcul est simulé, et le pool de threads suffit.
+calcul est simulé, le pool de threads suffit, et le correcteur ne sait pas
+suivre un calcul envoyé à un autre processus : n'utilisez pas de
+`ProcessPoolExecutor` dans cet exercice.
 
 Exemple d'exécution
 -------------------
