@@ -224,8 +224,8 @@ def test_calcul_dans_un_executeur(student: Any, service: Service) -> None:
     calculs = ex.calls_of(CALCULER)
     assert calculs, (
         f"{appel} n'a jamais exécuté {CALCULER} ; attendu : un appel, avec le profil lu. "
-        "asyncio.to_thread(...) ou run_in_executor(...) sans await ne lance rien et renvoie "
-        "un objet à attendre au lieu du score (voir « Les pièges classiques »)"
+        "asyncio.to_thread(...) sans await ne lance rien : il renvoie un objet coroutine au "
+        "lieu du score (voir « Les pièges classiques »)"
     )
     recus = [c.args[0] if c.args else c.kwargs.get("profil") for c in calculs]
     assert recus == [requete.profil], (
@@ -236,8 +236,8 @@ def test_calcul_dans_un_executeur(student: Any, service: Service) -> None:
     _verifier_hors_boucle(ex, appel, CALCULER)
     assert ex.value == requete.score, (
         f"{appel} a renvoyé {show(ex.value)} ; attendu {requete.score}, le score que "
-        f"{CALCULER} a renvoyé. Sans await, l'exécuteur rend un objet à attendre au lieu du "
-        "résultat"
+        f"{CALCULER} a renvoyé. Sans await, to_thread et run_in_executor rendent un objet à "
+        "attendre (coroutine ou Future) au lieu du résultat"
     )
 
 
