@@ -43,6 +43,9 @@ def test_case(exercise: str, name: str, spec: dict[str, Any], grade: Callable[..
         assert not failing, f"{name} should get full marks: {failing}"
     if spec.get("no_diagnostics"):
         assert [d.message for d in result.diagnostics] == [], f"{name} is named for nothing"
+    kinds = {d.kind for d in result.diagnostics}
+    for kind in spec.get("diagnostics", []):
+        assert kind in kinds, f"{name} should be named for {kind}, not only {sorted(kinds)}"
     for test_id in spec.get("fails", []):
         assert test_id in by_id, f"unknown test id {test_id!r} in cases.toml"
         assert by_id[test_id].status is not Status.PASSED, f"{name} should fail {test_id}"
