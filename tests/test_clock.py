@@ -283,6 +283,26 @@ def test_worker_threads_do_not_move_the_clock(clock: VirtualClock) -> None:
     assert run(clock, main()) == (0.0, 1.5, ["done", "done"])
 
 
+def test_a_worker_never_awaited_is_woken_when_asyncio_run_shuts_down(clock: VirtualClock) -> None:
+    # `loop.run_in_executor(...)` without await: the worker is still asleep on
+    # a virtual timer when asyncio.run joins the default executor, and must be
+    # woken there as it would be in real time, not waited for forever.
+    woke: list[float] = []
+
+    def nap() -> None:
+        time.sleep(2.0)
+        woke.append(time.monotonic())
+
+    async def main() -> None:
+        asyncio.get_running_loop().run_in_executor(None, nap)
+        await asyncio.sleep(0.5)
+
+    started = time.monotonic()
+    asyncio.run(main())
+    assert len(woke) == 1 and round(woke[0] - started, 6) == 2.0
+    assert clock.now == 2.0
+
+
 def test_subprocess_runs_and_the_clock_waits_for_it(clock: VirtualClock) -> None:
     async def main() -> tuple[int, bytes]:
         process = await asyncio.create_subprocess_exec(

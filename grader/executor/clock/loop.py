@@ -136,6 +136,7 @@ class VirtualEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,valid-ty
         self._jobs = 0  # executor jobs submitted and not finished
         self._parked = 0  # of those, threads asleep on a virtual timer
         self._children = 0  # subprocesses still running
+        self._joining = 0  # shutdowns of the default executor under way
 
     # -- the clock ---------------------------------------------------------------
     def time(self) -> float:
@@ -253,9 +254,10 @@ class VirtualEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,valid-ty
             self._clock.idle()
             self._spins = 0
             return []
-        if len(real.get_map()) > 1:
+        if len(real.get_map()) > 1 or self._joining:
             # Sockets of the program's own (beyond the loop's self-pipe): data
-            # may still arrive from the kernel.
+            # may still arrive from the kernel. Or a shutdown of the default
+            # executor is joining threads that have just ended.
             return real.select(REAL_POLL)
         if self._clock.observer is not None:
             self._clock.observer.deadlock(self)
@@ -302,13 +304,39 @@ class VirtualEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,valid-ty
         woken.wait()
 
     async def shutdown_default_executor(self, timeout: float | None = None) -> None:
-        # Synchronous on purpose: the stock version waits for the worker
-        # threads under a virtual timeout, which the clock would jump past.
+        # The stock version waits for the worker threads under a virtual
+        # timeout, which the clock would jump past. Here the loop keeps
+        # running while a helper thread joins them: a worker still asleep on a
+        # virtual timer (a job the student never awaited) is woken when the
+        # clock gets there, as in real time, instead of being waited for by a
+        # loop that can no longer wake it. The join itself is no real work
+        # (the clock may jump while it waits), but while it lasts, nothing
+        # left to run is no deadlock: its end is on its way.
         self._executor_shutdown_called = True
         executor = self._default_executor
-        if executor is not None:
-            self._default_executor = None
-            executor.shutdown(wait=True)
+        if executor is None:
+            return
+        self._default_executor = None
+        joined = self.create_future()
+        self._joining += 1
+
+        def finished() -> None:
+            self._joining -= 1
+            if not joined.done():
+                joined.set_result(None)
+
+        def join() -> None:
+            try:
+                executor.shutdown(wait=True)
+            finally:
+                self.call_soon_threadsafe(finished)
+
+        thread = threading.Thread(target=join, name="arret-executeur", daemon=True)
+        thread.start()
+        try:
+            await joined
+        finally:
+            thread.join()
 
     async def _make_subprocess_transport(self, *args: Any, **kwargs: Any) -> Any:
         transport = await super()._make_subprocess_transport(*args, **kwargs)
