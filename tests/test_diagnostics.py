@@ -142,3 +142,15 @@ def test_correct_code_is_named_nowhere(grade_folder: Callable[[str], Report]) ->
 def test_same_code_same_diagnostics(fautes: Report, grade_folder: Callable[[str], Report]) -> None:
     again = grade_folder("fautes")
     assert [e.diagnostics for e in again.exercises] == [e.diagnostics for e in fautes.exercises]
+
+
+def test_a_blocking_function_is_sent_to_a_thread_and_a_sleep_becomes_asyncio_sleep() -> None:
+    from grader.executor.clock import BlockingCall, Location
+    from grader.executor.diagnostics.blocking import sleeps
+
+    called = Location("ex.py", 7, "traiter", "profil = lire_profil_bloquant(user_id)")
+    slept = Location("ex.py", 9, "traiter", "time.sleep(0.5)")
+    given, own = sleeps([BlockingCall(called, 0.2, (), 0.0), BlockingCall(slept, 0.5, (), 0.2)])
+    assert "asyncio.to_thread(fonction, ...)" in given.message
+    assert "asyncio.sleep" not in given.message
+    assert "await asyncio.sleep(...)" in own.message and "to_thread" not in own.message

@@ -83,16 +83,24 @@ def _blocking_sleep(call: BlockingCall) -> Diagnostic:
     held = "tout le programme est figé"
     if call.held:
         held = f"tâches retenues : {counted(call.held)}"
-    return _at(
-        "blocking-call",
-        call,
-        (
-            f"{code} bloque l'event loop : pendant {call.duration:g} s aucune autre tâche ne "
-            f"peut avancer ({held}). Dans une coroutine, on attend avec « await "
-            "asyncio.sleep(...) », qui laisse les autres tâches travailler (voir « async et "
-            "await », « Les pièges classiques »)."
-        ),
+    said = (
+        f"{code} bloque l'event loop : pendant {call.duration:g} s aucune autre tâche ne "
+        f"peut avancer ({held})."
     )
+    if where is not None and where.code and "sleep(" not in where.code:
+        # The line calls a synchronous function that blocks (a given client,
+        # a helper of the student's): it cannot become an asyncio.sleep.
+        fix = (
+            " Une fonction synchrone qui bloque se confie à un thread depuis une coroutine : "
+            "« await asyncio.to_thread(fonction, ...) » ou « await "
+            "loop.run_in_executor(None, fonction, ...) » (voir « Les pièges classiques »)."
+        )
+    else:
+        fix = (
+            " Dans une coroutine, on attend avec « await asyncio.sleep(...) », qui laisse les "
+            "autres tâches travailler (voir « async et await », « Les pièges classiques »)."
+        )
+    return _at("blocking-call", call, said + fix)
 
 
 def _busy_wait(call: BlockingCall) -> Diagnostic:
