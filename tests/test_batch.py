@@ -471,8 +471,13 @@ def test_a_copy_whose_kit_files_were_edited_is_flagged(tmp_path: Path) -> None:
             (root / name / path).write_bytes(planned[path].data)
     (root / "triche/grader/runner.py").write_text("SCORE = 100\n", encoding="utf-8")
     (root / "triche/.github/workflows/note.yml").write_text("on: push\n", encoding="utf-8")
-    status, _ = run_class(root, FakeEngine())
+    page = tmp_path / "classe.html"
+    status, out = run_class(root, FakeEngine(), html=page)
     assert status == 0
+    # Named in the summary and on the page too, not only in its row.
+    named = "triche (.github/workflows/note.yml, grader/runner.py)"
+    assert f"Fichiers du kit modifiés, note du dépôt à ne pas croire : {named}." in out
+    assert named in page.read_text(encoding="utf-8") and "honnete (" not in out
     rows = {r["eleve"]: r for r in read_csv(tmp_path / "notes.csv")}
     assert rows["honnete"]["probleme"] == ""
     assert rows["triche"]["probleme"] == (

@@ -42,7 +42,7 @@ from grader.metadata import load_catalogue
 from grader.results import Cause, ExerciseResult, Report, Status
 from grader.tools import class_page
 from grader.tools.class_sheet import PROBLEM_COLUMN, Row, report_names, write_csv, write_reports
-from grader.tools.tampering import protected_files, tampering_problems
+from grader.tools.tampering import edited_in_copy, protected_files, tampering_text
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -167,16 +167,18 @@ def grade_submission(
         return Row(folder.name, empty, 0.0, max_total, f"correction impossible : {detail}")
     scores = {e.id: e.score for e in report.exercises}
     explanations = [e.explanation for e in report.exercises if e.explanation is not None]
+    edited = edited_in_copy(target, kit)
     return Row(
         name=folder.name,
         points={name: scores.get(name, 0.0) for name in exercise_ids},
         total=report.score,
         max_score=report.max_score,
         problem=" ; ".join(
-            _problems(report, target, exercise_ids) + tampering_problems(target, kit)
+            [*_problems(report, target, exercise_ids), *filter(None, [tampering_text(edited)])]
         ),
         explanation=" ".join(" ".join(e.split()) for e in explanations),
         report=report,
+        tampered=edited,
     )
 
 

@@ -133,7 +133,18 @@ def summary(rows: Sequence[Row], exercise_ids: Sequence[str]) -> str:
             f"{DIAGNOSTIC_LABELS.get(kind, kind)} ({n} copies)" for kind, n in found.pitfalls[:5]
         )
         lines.append(f"Pièges les plus fréquents : {common}.")
+    if tampered := tampered_copies(rows):
+        lines.append(f"Fichiers du kit modifiés, note du dépôt à ne pas croire : {tampered}.")
     return "\n".join(lines)
+
+
+def tampered_copies(rows: Sequence[Row]) -> str:
+    """The copies that edited the kit's files, each with the files: "" when none did."""
+    return ", ".join(
+        f"{row.name} ({', '.join(row.tampered[:3])}{' …' if len(row.tampered) > 3 else ''})"
+        for row in rows
+        if row.tampered
+    )
 
 
 # ---------------------------------------------------------------- the page
@@ -220,6 +231,11 @@ def page(rows: Sequence[Row], exercise_ids: Sequence[str], title: str = "Classe"
                 for kind, n in found.pitfalls
             ]
             parts.append("</ul>")
+    if tampered := tampered_copies(rows):
+        parts.append(
+            '<h2>Fichiers du kit modifiés</h2><p id="modifies">La note que le dépôt de ces '
+            f"élèves a affichée a pu être faussée ; celle-ci vient du kit : {esc(tampered)}.</p>"
+        )
     parts.append('<h2>Les copies</h2><table id="copies">')
     parts.append("<tr><th>élève</th><th>total</th><th>à vérifier</th></tr>")
     for row in rows:

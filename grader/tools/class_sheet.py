@@ -32,6 +32,7 @@ class Row:
     max_score: float
     problem: str = ""  # empty when the submission was graded normally
     explanation: str = ""  # what the student wrote for the teacher (ex1's EXPLICATION)
+    tampered: tuple[str, ...] = ()  # the kit's files the copy edited (`tampering`)
     report: Report | None = field(default=None, compare=False)  # None: not graded
 
 

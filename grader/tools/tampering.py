@@ -8,7 +8,7 @@ grade of that copy is right, and the edit is named in its row.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 # The files of the students' repository a student has no reason to edit.
@@ -43,15 +43,20 @@ def edited_kit_files(repository: Path, kit: Mapping[str, bytes]) -> list[str]:
     return sorted(edited)
 
 
-def tampering_problems(target: Path, kit: Mapping[str, bytes] | None) -> list[str]:
+def edited_in_copy(target: Path, kit: Mapping[str, bytes] | None) -> tuple[str, ...]:
+    """The kit's files edited in the copy whose modules are in `target` (its repository's)."""
     if not kit:
-        return []
+        return ()
     repository = target.parent if target.name == "exercises" else target
-    edited = edited_kit_files(repository, kit)
+    return tuple(edited_kit_files(repository, kit))
+
+
+def tampering_text(edited: Sequence[str]) -> str:
+    """What a copy's row says of the kit's files it edited ("" for none)."""
     if not edited:
-        return []
+        return ""
     shown = ", ".join(edited[:_SHOWN_FILES]) + (" ..." if len(edited) > _SHOWN_FILES else "")
-    return [
+    return (
         f"fichiers du kit modifiés ou ajoutés : {shown} (la note du dépôt de l'élève a pu en "
         "être faussée ; celle-ci vient du kit)"
-    ]
+    )
