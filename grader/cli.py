@@ -132,6 +132,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="écrit la page HTML de la classe (graphiques des totaux et de chaque test)",
     )
     batch.add_argument(
+        "--roster",
+        metavar="FICHIER",
+        help="roster exporté de GitHub Classroom : ajoute la colonne identifiant, une ligne par "
+        "élève du roster",
+    )
+    batch.add_argument(
         "--reports",
         metavar="DOSSIER",
         help="écrit dans ce dossier le rapport de chaque élève (texte et JSON), à lui renvoyer",
@@ -218,6 +224,7 @@ def _main(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
         ("--reports", args.reports),
         ("--html", args.html),
         ("--excel", args.excel or None),
+        ("--roster", args.roster),
     ):
         if value is not None:
             raise UsageError(f"{option} va avec --submissions et --csv (une classe)")
@@ -359,6 +366,7 @@ def _grade_class(args: argparse.Namespace, only: list[str] | None) -> int:
         assignment=args.assignment,
         html=Path(args.html) if args.html is not None else None,
         excel=args.excel,
+        roster=Path(args.roster) if args.roster is not None else None,
     )
 
 

@@ -528,3 +528,62 @@ def test_the_excel_sheet_opens_in_french_excel(tmp_path: Path) -> None:
     with (tmp_path / "notes.csv").open(encoding="utf-8-sig", newline="") as handle:
         [read] = list(csv.DictReader(handle, delimiter=";"))
     assert read["probleme"] == "à revoir ; vraiment"
+
+
+# ---------------------------------------------------------------- the roster
+
+ROSTER = """\
+"identifier","github_username","github_id","name"
+"alice@ecole.fr","alice","101","Alice Martin"
+"bob@ecole.fr","Bob-Smith","102","Bob Smith"
+"carole@ecole.fr","carole","103","Carole Petit"
+"dave@ecole.fr","","",""
+"""
+
+
+def test_a_roster_names_each_repository_and_lists_every_student(tmp_path: Path) -> None:
+    # A bulk clone: <assignment>-<github_username>; usernames ignore case and hold dashes.
+    root = make_class(tmp_path / "classe", ["devoir-alice", "devoir-bob-smith", "devoir-mallory"])
+    roster = tmp_path / "classroom_roster.csv"
+    roster.write_text("\ufeff" + ROSTER, encoding="utf-8")
+    status, _ = run_class(root, FakeEngine(), roster=roster)
+    assert status == 0
+    rows = read_csv(tmp_path / "notes.csv")
+    assert list(rows[0])[:2] == ["eleve", "identifiant"]
+    by_name = {r["eleve"]: r for r in rows}
+    assert by_name["devoir-alice"]["identifiant"] == "alice@ecole.fr"
+    assert by_name["devoir-bob-smith"]["identifiant"] == "bob@ecole.fr"
+    assert by_name["devoir-mallory"]["identifiant"] == ""
+    assert "dépôt absent du roster" in by_name["devoir-mallory"]["probleme"]
+    # Students with no repository still get their row, 0 and the reason.
+    assert by_name["carole"]["identifiant"] == "carole@ecole.fr"
+    assert by_name["carole"]["total"] == "0"
+    assert by_name["carole"]["probleme"] == "aucun dépôt de carole parmi les copies"
+    assert by_name["dave@ecole.fr"]["probleme"].startswith("aucun compte GitHub lié")
+    assert len(rows) == 5
+
+
+def test_without_a_roster_the_sheet_has_no_identifier_column(tmp_path: Path) -> None:
+    root = make_class(tmp_path / "classe", ["alice"])
+    assert run_class(root, FakeEngine())[0] == 0
+    assert "identifiant" not in read_csv(tmp_path / "notes.csv")[0]
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (None, "ne se lit pas"),
+        ("nom,prenom\nA,B\n", "n'a pas de colonne identifier, github_username"),
+    ],
+)
+def test_a_roster_that_is_not_one_is_one_line_and_status_2(
+    tmp_path: Path, content: str | None, said: str
+) -> None:
+    root = make_class(tmp_path / "classe", ["alice"])
+    roster = tmp_path / "roster.csv"
+    if content is not None:
+        roster.write_text(content, encoding="utf-8")
+    status, out = run_class(root, FakeEngine(), roster=roster)
+    assert status == 2
+    assert len(out.splitlines()) == 1 and said in out
+    assert not (tmp_path / "notes.csv").exists()

@@ -302,6 +302,7 @@ def usage_cases() -> list[tuple[list[str], str]]:
         (["--target", "copie", "--reports", "rapports"], "--reports va avec --submissions"),
         (["--target", "copie", "--html", "classe.html"], "--html va avec --submissions"),
         (["--target", "copie", "--excel"], "--excel va avec --submissions"),
+        (["--target", "copie", "--roster", "roster.csv"], "--roster va avec --submissions"),
     ]
 
 
@@ -420,6 +421,7 @@ def batch(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
         assignment: str | None = None,
         html: Path | None = None,
         excel: bool = False,
+        roster: Path | None = None,
     ) -> int:
         calls.append(
             {
@@ -428,6 +430,7 @@ def batch(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
                 "only": only,
                 "jobs": jobs,
                 "reports": reports,
+                "roster": roster,
             }
         )
         return 3
@@ -442,7 +445,10 @@ def test_submissions_delegate_to_batch(
     batch: list[dict[str, Any]], target: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, _, _ = run_cli(
-        ["--submissions", "copie", "--csv", "notes.csv", "--only", EXERCISE_IDS[0], "--jobs", "2"],
+        [
+            *("--submissions", "copie", "--csv", "notes.csv", "--only", EXERCISE_IDS[0]),
+            *("--jobs", "2", "--roster", "roster.csv"),
+        ],
         capsys,
     )
     # The batch's own exit status is the command's.
@@ -454,6 +460,7 @@ def test_submissions_delegate_to_batch(
             "only": [EXERCISE_IDS[0]],
             "jobs": 2,
             "reports": None,
+            "roster": Path("roster.csv"),
         }
     ]
 

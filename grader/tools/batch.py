@@ -18,6 +18,7 @@ own time limits, in one worker, while the others go on.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -42,6 +43,14 @@ from grader.metadata import load_catalogue
 from grader.results import Cause, ExerciseResult, Report, Status
 from grader.tools import class_page
 from grader.tools.class_sheet import PROBLEM_COLUMN, Row, report_names, write_csv, write_reports
+from grader.tools.roster import (
+    RosterError,
+    Student,
+    absence_reason,
+    absent,
+    owners,
+    read_roster,
+)
 from grader.tools.tampering import edited_in_copy, protected_files, tampering_text
 
 EXIT_OK = 0
@@ -254,6 +263,13 @@ def _engine(
     return partial(runner.grade, judges=judges, sandbox=sandbox), judges.stop
 
 
+def _with_owner(row: Row, student: Student | None) -> Row:
+    if student is not None:
+        return dataclasses.replace(row, identifier=student.identifier)
+    unknown = "dépôt absent du roster : aucun identifiant"
+    return dataclasses.replace(row, problem=" ; ".join(filter(None, [row.problem, unknown])))
+
+
 def _nothing() -> None:
     pass
 
@@ -284,6 +300,7 @@ def grade_class(
     assignment: str | None = None,
     html: Path | None = None,
     excel: bool = False,
+    roster: Path | None = None,
 ) -> int:
     """Grade every student folder of `submissions` into `csv_path`; the exit status.
 
@@ -297,7 +314,8 @@ def grade_class(
     compared with the students' repository of `assignment` (the default one
     for None), and the kit's files it changed are named. `html`: a file for
     the class's page (`grader.tools.class_page`). `excel`: the CSV as French
-    Excel opens it (`write_csv`).
+    Excel opens it (`write_csv`). `roster`: Classroom's roster export, for
+    each student's identifier and a row for every student (`grader.tools.roster`).
     """
     out = sys.stderr if stream is None else stream
     if not submissions.is_dir():
@@ -324,6 +342,14 @@ def grade_class(
             file=out,
         )
         return EXIT_USAGE
+    students: list[Student] | None = None
+    if roster is not None:
+        try:
+            students = read_roster(roster)
+        except RosterError as exc:
+            print(f"{PROG} : erreur : {exc}", file=out)
+            return EXIT_USAGE
+    found = owners([f.name for f in folders], students or [])
     max_scores = {e.id: e.max_score for e in catalogue.exercises}
     kit = _reference(assignment, out)
     workers = max(1, min(jobs or default_workers(), len(folders)))
@@ -334,9 +360,10 @@ def grade_class(
         engine, stop = (grade, _nothing) if grade is not None else _engine(stack, out, sandbox)
 
         def grade_one(folder: Path) -> Row:
-            return grade_submission(
+            row = grade_submission(
                 folder, exercise_ids, only=only, grade=engine, max_scores=max_scores, kit=kit
             )
+            return row if students is None else _with_owner(row, found.get(folder.name))
 
         reporter = stack.enter_context(_progress(len(folders), out, progress))
         executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="copie")
@@ -351,7 +378,7 @@ def grade_class(
                 # Rewritten after each copy: if the run is stopped (Ctrl-C, a
                 # copy that kills the grader), the grades so far are kept.
                 done = [rows[f.name] for f in folders if f.name in rows]
-                write_csv(done, exercise_ids, csv_path, excel=excel)
+                write_csv(done, exercise_ids, csv_path, excel=excel, identifiers=bool(students))
         except BaseException:
             stop()
             raise
@@ -360,6 +387,21 @@ def grade_class(
             executor.shutdown(wait=True, cancel_futures=True)
 
     ordered = [rows[f.name] for f in folders]
+    if students is not None:
+        # Every student of the roster gets a row, a repository or not.
+        top = float(sum(max_scores.get(i, 0.0) for i in exercise_ids))
+        ordered += [
+            Row(
+                s.username or s.name or s.identifier,
+                dict.fromkeys(exercise_ids, 0.0),
+                0.0,
+                top,
+                absence_reason(s),
+                identifier=s.identifier,
+            )
+            for s in absent(students, found)
+        ]
+        write_csv(ordered, exercise_ids, csv_path, excel=excel, identifiers=True)
     print(class_page.summary(ordered, exercise_ids), file=out)
     if html is not None:
         partial = html.with_name(f".{html.name}.partiel")

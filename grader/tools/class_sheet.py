@@ -17,6 +17,7 @@ from grader.formats.words import points
 from grader.results import Report, clean_text
 
 NAME_COLUMN = "eleve"
+IDENTIFIER_COLUMN = "identifiant"  # with a roster only (`grader.tools.roster`)
 TOTAL_COLUMN = "total"
 PROBLEM_COLUMN = "probleme"
 EXPLANATION_COLUMN = "explication"
@@ -33,6 +34,7 @@ class Row:
     problem: str = ""  # empty when the submission was graded normally
     explanation: str = ""  # what the student wrote for the teacher (ex1's EXPLICATION)
     tampered: tuple[str, ...] = ()  # the kit's files the copy edited (`tampering`)
+    identifier: str = ""  # the roster's identifier of the student, with a roster
     report: Report | None = field(default=None, compare=False)  # None: not graded
 
 
@@ -86,12 +88,18 @@ def _cell(text: str) -> str:
 
 
 def write_csv(
-    rows: Sequence[Row], exercise_ids: Sequence[str], path: Path, *, excel: bool = False
+    rows: Sequence[Row],
+    exercise_ids: Sequence[str],
+    path: Path,
+    *,
+    excel: bool = False,
+    identifiers: bool = False,
 ) -> None:
     """The class's sheet; with `excel`, as French Excel opens it by a double click.
 
     That is: `;` between cells, a decimal comma (`12,5`), and UTF-8 marked by a
-    BOM, or the accents of names and problems come out garbled.
+    BOM, or the accents of names and problems come out garbled. `identifiers`:
+    the roster's identifier of each student, in a column after the name.
     """
 
     def number(value: float) -> str:
@@ -100,11 +108,13 @@ def write_csv(
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n", delimiter=";" if excel else ",")
-    writer.writerow([NAME_COLUMN, *exercise_ids, TOTAL_COLUMN, PROBLEM_COLUMN, EXPLANATION_COLUMN])
+    who = [NAME_COLUMN, IDENTIFIER_COLUMN] if identifiers else [NAME_COLUMN]
+    writer.writerow([*who, *exercise_ids, TOTAL_COLUMN, PROBLEM_COLUMN, EXPLANATION_COLUMN])
     for row in rows:
         writer.writerow(
             [
                 _cell(row.name),
+                *([_cell(row.identifier)] if identifiers else []),
                 *(number(row.points.get(name, 0.0)) for name in exercise_ids),
                 number(row.total),
                 _cell(row.problem),
