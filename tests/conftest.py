@@ -154,6 +154,9 @@ def public_report() -> Report:
 def reaper() -> Iterator[Callable[[], list[int]]]:
     """`left()`: the live processes this test started and that are still there.
 
+    Processes already running when the test began (the session's `judges`)
+    are not counted.
+
     While the test runs, this process is the reaper of every orphan of its
     descendants (Linux's PR_SET_CHILD_SUBREAPER), so a daemon that double
     forks is still counted; dead ones are reaped before counting.
@@ -164,6 +167,8 @@ def reaper() -> Iterator[Callable[[], list[int]]]:
     libc = ctypes.CDLL(None, use_errno=True)
     if libc.prctl(36, 1, 0, 0, 0) != 0:  # PR_SET_CHILD_SUBREAPER
         pytest.skip("pas de PR_SET_CHILD_SUBREAPER ici : les processus restants ne se comptent pas")
+    # What ran before the test (the session's shared judges) is not its doing.
+    before = set(_live_descendants(os.getpid()))
 
     def left() -> list[int]:
         while True:
@@ -173,7 +178,7 @@ def reaper() -> Iterator[Callable[[], list[int]]]:
                 break
             if pid == 0:
                 break
-        return _live_descendants(os.getpid())
+        return [pid for pid in _live_descendants(os.getpid()) if pid not in before]
 
     try:
         yield left

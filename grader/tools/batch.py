@@ -18,7 +18,6 @@ own time limits, in one worker, while the others go on.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -43,13 +42,14 @@ from grader.metadata import load_catalogue
 from grader.results import Cause, ExerciseResult, Report, Status
 from grader.tools import class_page
 from grader.tools.class_sheet import PROBLEM_COLUMN, Row, report_names, write_csv, write_reports
+from grader.tools.copies import find_submissions, locate
 from grader.tools.roster import (
     RosterError,
     Student,
-    absence_reason,
-    absent,
+    absent_rows,
     owners,
     read_roster,
+    with_owner,
 )
 from grader.tools.tampering import edited_in_copy, protected_files, tampering_text
 
@@ -64,38 +64,6 @@ class GradeFunction(Protocol):
     def __call__(
         self, target: Path, only: Sequence[str] | None = None, *, jobs: int | None = None
     ) -> Report: ...
-
-
-def find_submissions(root: Path) -> list[Path]:
-    """The student folders of `root`, by name: every folder, graded or not, gets a row."""
-    return sorted(
-        (entry for entry in root.iterdir() if not entry.name.startswith(".") and entry.is_dir()),
-        key=lambda entry: entry.name,
-    )
-
-
-def locate(folder: Path, exercise_ids: Sequence[str]) -> Path | None:
-    """Where a student's modules are: `exercises/`, the folder itself, or one level down.
-
-    A repository cloned into a folder of its own, or modules uploaded without
-    their folder, are found all the same; None when no exercise module is
-    anywhere a student would have put it, or when two places hold some.
-    """
-
-    def holds(candidate: Path) -> bool:
-        return any((candidate / f"{name}.py").is_file() for name in exercise_ids)
-
-    for candidate in (folder / "exercises", folder):
-        if holds(candidate):
-            return candidate
-    below = [
-        candidate
-        for child in sorted(folder.iterdir())
-        if child.is_dir() and not child.name.startswith(".")
-        for candidate in (child / "exercises", child)
-        if holds(candidate)
-    ]
-    return below[0] if len(below) == 1 else None
 
 
 def default_workers() -> int:
@@ -263,13 +231,6 @@ def _engine(
     return partial(runner.grade, judges=judges, sandbox=sandbox), judges.stop
 
 
-def _with_owner(row: Row, student: Student | None) -> Row:
-    if student is not None:
-        return dataclasses.replace(row, identifier=student.identifier)
-    unknown = "dépôt absent du roster : aucun identifiant"
-    return dataclasses.replace(row, problem=" ; ".join(filter(None, [row.problem, unknown])))
-
-
 def _nothing() -> None:
     pass
 
@@ -363,7 +324,7 @@ def grade_class(
             row = grade_submission(
                 folder, exercise_ids, only=only, grade=engine, max_scores=max_scores, kit=kit
             )
-            return row if students is None else _with_owner(row, found.get(folder.name))
+            return row if students is None else with_owner(row, found.get(folder.name))
 
         reporter = stack.enter_context(_progress(len(folders), out, progress))
         executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="copie")
@@ -390,17 +351,7 @@ def grade_class(
     if students is not None:
         # Every student of the roster gets a row, a repository or not.
         top = float(sum(max_scores.get(i, 0.0) for i in exercise_ids))
-        ordered += [
-            Row(
-                s.username or s.name or s.identifier,
-                dict.fromkeys(exercise_ids, 0.0),
-                0.0,
-                top,
-                absence_reason(s),
-                identifier=s.identifier,
-            )
-            for s in absent(students, found)
-        ]
+        ordered += absent_rows(students, found, exercise_ids, top)
         write_csv(ordered, exercise_ids, csv_path, excel=excel, identifiers=True)
     print(class_page.summary(ordered, exercise_ids), file=out)
     if html is not None:

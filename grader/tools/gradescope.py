@@ -117,7 +117,7 @@ def nothing_graded(message: str) -> dict[str, object]:
 def run(autograder: Path, assignment: str | None) -> int:
     """Grade the submission in `autograder`/submission into `autograder`/results/results.json."""
     from grader import cli
-    from grader.tools.batch import locate
+    from grader.tools.copies import locate
 
     chosen = chosen_assignment(load_catalogue(), assignment)
     submission = autograder / "submission"

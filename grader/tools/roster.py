@@ -11,9 +11,12 @@ even with no repository: a sheet an LMS imports must hold every student.
 from __future__ import annotations
 
 import csv
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from grader.tools.class_sheet import Row
 
 IDENTIFIER = "identifier"
 USERNAME = "github_username"
@@ -86,3 +89,31 @@ def absence_reason(student: Student) -> str:
     if not student.username:
         return "aucun compte GitHub lié dans le roster : devoir jamais accepté"
     return f"aucun dépôt de {student.username} parmi les copies"
+
+
+def with_owner(row: Row, student: Student | None) -> Row:
+    """A copy's row with its student's identifier, or flagged as unknown to the roster."""
+    if student is not None:
+        return dataclasses.replace(row, identifier=student.identifier)
+    unknown = "dépôt absent du roster : aucun identifiant"
+    return dataclasses.replace(row, problem=" ; ".join(filter(None, [row.problem, unknown])))
+
+
+def absent_rows(
+    students: Sequence[Student],
+    found: Mapping[str, Student],
+    exercise_ids: Sequence[str],
+    max_score: float,
+) -> list[Row]:
+    """A row, 0 and the reason, for each student of the roster with no repository."""
+    return [
+        Row(
+            s.username or s.name or s.identifier,
+            dict.fromkeys(exercise_ids, 0.0),
+            0.0,
+            max_score,
+            absence_reason(s),
+            identifier=s.identifier,
+        )
+        for s in absent(students, found)
+    ]

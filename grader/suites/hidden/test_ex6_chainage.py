@@ -8,6 +8,9 @@ names than the fakes' (a program that reads it instead of using what
 `fetch_user` returned shows). Delays are hundredths of a second and the chains'
 lengths are distinct: no two chains end at the same instant, and a duration
 printed with the wrong format shows.
+
+Long because it is a list: one function per catalogue test, each with the
+generator of its inputs and the French message of each way it can fail.
 """
 
 from __future__ import annotations
