@@ -267,6 +267,24 @@ class Execution:
     def calls_of(self, name: str) -> list[p.Recorded]:
         return self.calls.get(name, [])
 
+    def blocked_by(self, name: str) -> list[p.Blocked]:
+        """The `time.sleep`s on the loop's thread that a call of `name` made.
+
+        Matched by time: a blocking sleep that starts when an ended call of
+        `name` starts and lasts as long (`name` spied or faked, blocking).
+        """
+        calls = [c for c in self.calls_of(name) if c.end is not None]
+        return [
+            b
+            for b in self.blocking
+            if not b.spinning
+            and any(
+                abs(b.at - c.start) < 1e-4 and abs(b.duration - (c.end - c.start)) < 1e-4
+                for c in calls
+                if c.end is not None
+            )
+        ]
+
 
 def _call_text(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
     parts = [show(a, 120) for a in args] + [f"{k}={show(v, 120)}" for k, v in kwargs.items()]

@@ -22,7 +22,6 @@ from hypothesis import strategies as st
 
 from grader.judge.harness import (
     TOLERANCE,
-    Blocked,
     Execution,
     Fake,
     fmt_t,
@@ -147,23 +146,8 @@ def _lancer(student: Any, fonction: str, arg: Any, service: Service) -> Executio
     )
 
 
-def _bloquantes(ex: Execution, nom: str) -> list[Blocked]:
-    """The `time.sleep`s on the loop's thread made by a call of `nom` (same start, same length)."""
-    appels = [c for c in ex.calls_of(nom) if c.end is not None]
-    return [
-        b
-        for b in ex.blocking
-        if not b.spinning
-        and any(
-            abs(b.at - c.start) < 1e-4 and abs(b.duration - (c.end - c.start)) < 1e-4
-            for c in appels
-            if c.end is not None
-        )
-    ]
-
-
 def _verifier_hors_boucle(ex: Execution, appel: str, nom: str) -> None:
-    bloque = _bloquantes(ex, nom)
+    bloque = ex.blocked_by(nom)
     if bloque:
         premier = bloque[0]
         ou = f" ({premier.where})" if premier.where else ""
@@ -178,7 +162,7 @@ def _verifier_hors_boucle(ex: Execution, appel: str, nom: str) -> None:
 def _une_note(ex: Execution) -> str:
     """The run's first blocking call and which function made it, for a failed timing test."""
     for nom in (LIRE, CALCULER):
-        bloque = _bloquantes(ex, nom)
+        bloque = ex.blocked_by(nom)
         if bloque:
             return (
                 f". Attention : {nom} a bloqué l'event loop pendant {bloque[0].duration:.2f} s "

@@ -12,7 +12,6 @@ import pytest
 
 from grader.judge.harness import (
     TOLERANCE,
-    Blocked,
     Execution,
     Fake,
     fmt_t,
@@ -68,24 +67,9 @@ REMEDE = {
 }
 
 
-def _bloquantes(ex: Execution, nom: str) -> list[Blocked]:
-    """The `time.sleep`s on the loop's thread made by a call of `nom` (same start, same length)."""
-    appels = [c for c in ex.calls_of(nom) if c.end is not None]
-    return [
-        b
-        for b in ex.blocking
-        if not b.spinning
-        and any(
-            abs(b.at - c.start) < 1e-4 and abs(b.duration - (c.end - c.start)) < 1e-4
-            for c in appels
-            if c.end is not None
-        )
-    ]
-
-
 def _verifier_boucle_libre(ex: Execution, appel: str) -> None:
     for nom in BLOQUANTES:
-        bloque = _bloquantes(ex, nom)
+        bloque = ex.blocked_by(nom)
         if bloque:
             premier = bloque[0]
             ou = f" ({premier.where})" if premier.where else ""
