@@ -204,6 +204,9 @@ class VirtualEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,valid-ty
             super().run_forever()
         finally:
             clock.running, clock._loop_thread = outer
+            # No step runs any more: the last one must not keep its task (and
+            # what it raised) alive until the clock itself goes.
+            clock.step = None
 
     def _run_once(self) -> None:
         clock = self._clock

@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 import types
+import weakref
 from dataclasses import dataclass
 
 from grader.executor.clock import STEP_CODE, Location, VirtualClock, line_location
@@ -51,7 +52,11 @@ class _Track:
 
     clock: VirtualClock
     steps: int
-    handle: asyncio.Handle | None
+    # Weak: the sampler keeps a track from one look to the next, past the end
+    # of the test, and a strong reference to the step would keep its task
+    # (and an exception nobody retrieved) alive past the test's collection,
+    # so the report would depend on when the sampler last looked.
+    handle: weakref.ref[asyncio.Handle] | None
     used: float = 0.0
     # The outermost frame of the student's code in the step: (file, line, function, first line).
     sample: tuple[str, int, str, int] | None = None
@@ -114,7 +119,7 @@ class CpuBound(Detector):
         else:
             return now, None
         if track is None or track.clock is not clock or track.steps != steps:
-            track = _Track(clock, steps, handle)
+            track = _Track(clock, steps, weakref.ref(handle) if handle is not None else None)
         track.used += cpu - since
         if track.used >= _SAMPLE_AFTER and track.sample is None:
             frame = sys._current_frames().get(thread)
@@ -161,7 +166,7 @@ class CpuBound(Detector):
         else:
             # No sample: one long call into C kept the sampler out. Name the
             # function the step ran, which does not depend on when we looked.
-            where = self._callback_location(track.handle)
+            where = self._callback_location(track.handle() if track.handle is not None else None)
         if where is None:
             return
         self.ctx.add(
