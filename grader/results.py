@@ -99,6 +99,15 @@ class Timeline:
     printed: tuple[float, ...] = ()  # when each line was printed
     blocked: tuple[tuple[float, float], ...] = ()  # (start, seconds) of each blocking call
     more: int = 0  # spans left out, past the ones a report can show
+    # Where each drawn call was expected, in the order of `spans` (same
+    # labels, same lengths), when the test says how the calls should run
+    # (`schedule`: SCHEDULES' keys); empty otherwise.
+    expected: tuple[Span, ...] = ()
+    schedule: str = ""
+
+
+# How a timing test may say its watched calls should run, and the words for it.
+SCHEDULES = {"ensemble": "tous en même temps", "a_la_suite": "l'un après l'autre"}
 
 
 @dataclass(frozen=True)

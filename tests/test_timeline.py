@@ -290,3 +290,42 @@ def test_a_real_report_page_shows_the_timelines_in_a_browser(
     assert dom.count('class="chronologie"') == len(drawn) > 0
     assert 'class="bloque"' in dom and 'class="appel"' in dom
     assert colours > 50
+
+
+def test_the_expected_schedule_keeps_each_call_as_long() -> None:
+    from grader.judge.timeline import expected
+
+    spans = list(SEQUENTIAL.spans)
+    assert [(s.start, s.end) for s in expected(spans, "ensemble")] == [
+        (0.0, 2.0),
+        (0.0, 3.0),
+        (0.0, 1.0),
+    ]
+    concurrent = [Span("a", 0.0, 2.0), Span("b", 0.0, 1.0)]
+    assert [(s.start, s.end) for s in expected(concurrent, "a_la_suite")] == [
+        (0.0, 2.0),
+        (2.0, 3.0),
+    ]
+    # A call that never ended has no known length: nothing is drawn as expected.
+    assert expected([Span("a", 0.0, None)], "ensemble") == ()
+    assert expected(spans, "inconnu") == ()
+
+
+def test_where_a_call_was_expected_is_dotted_beside_its_bar() -> None:
+    drawn = dataclasses.replace(
+        SEQUENTIAL,
+        expected=(
+            Span("fetch_users_async()", 0.0, 2.0),
+            Span("fetch_orders_async()", 0.0, 3.0),
+            Span("fetch_inventory_async()", 0.0, 1.0),
+        ),
+        schedule="ensemble",
+    )
+    text = timeline.plain(drawn).splitlines()
+    # The first call ran where expected: no dot. The others started late: dots from 0.
+    assert timeline.EXPECTED not in text[0]
+    assert text[1].split(" ", 1)[1].lstrip().startswith(timeline.EXPECTED)
+    assert f"{timeline.EXPECTED} : où l'appel était attendu (tous en même temps)" in text
+    assert timeline.EXPECTED not in timeline.plain(SEQUENTIAL)
+    assert timeline.svg(drawn).count('class="attendu"') == 3
+    assert 'class="attendu"' not in timeline.svg(SEQUENTIAL)

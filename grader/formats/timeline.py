@@ -15,12 +15,12 @@ from __future__ import annotations
 from functools import partial
 from html import escape
 
-from grader.results import Timeline
+from grader.results import SCHEDULES, Timeline
 
 # 80 columns less the report's indent under a failure (4 + 2).
 WIDTH = 74
 MAX_LABEL = 28
-BAR, OPEN, BLOCKED, PRINTED = "█", "»", "░", "▲"
+BAR, OPEN, BLOCKED, PRINTED, EXPECTED = "█", "»", "░", "▲", "·"
 # Steps the axis may be graduated in, in virtual seconds.
 _STEPS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1, 2, 2.5, 5, 10, 20, 25, 50, 100, 250, 500)
 # Columns between two graduations, at least: room for a label and a space.
@@ -68,6 +68,7 @@ def _span_of(timeline: Timeline) -> float:
     ends = [timeline.elapsed, *timeline.printed]
     ends += [s.end if s.end is not None else s.start for s in timeline.spans]
     ends += [start + seconds for start, seconds in timeline.blocked]
+    ends += [s.end for s in timeline.expected if s.end is not None]
     return max(ends) or 1.0
 
 
@@ -126,7 +127,8 @@ def rows(timeline: Timeline) -> list[list[tuple[str, str]]]:
         return out
 
     lines: list[list[tuple[str, str]]] = []
-    for span, label in zip(timeline.spans, labels, strict=True):
+    ghosts = False
+    for index, (span, label) in enumerate(zip(timeline.spans, labels, strict=True)):
         cells = [" "] * columns
         start = min(col(span.start), columns - 1)
         end = columns if span.end is None else max(col(span.end), start + 1)
@@ -134,7 +136,19 @@ def rows(timeline: Timeline) -> list[list[tuple[str, str]]]:
             cells[i] = BAR
         if span.end is None:
             cells[-1] = OPEN
-        lines.append([(label.ljust(width) + " ", ""), *row(cells, "cyan")])
+        pieces = row(cells, "cyan")
+        if timeline.expected:
+            # Where the call was expected and did not run: dots, under no bar.
+            wanted = timeline.expected[index]
+            first = min(col(wanted.start), columns - 1)
+            last = max(col(wanted.end or wanted.start), first + 1)
+            for i in range(first, min(last, columns)):
+                # Never over a bar, nor over the band of a blocking call.
+                if i >= len(pieces) or pieces[i][0] == " ":
+                    pieces += [(" ", "")] * (i + 1 - len(pieces))
+                    pieces[i] = (EXPECTED, "dim")
+                    ghosts = True
+        lines.append([(label.ljust(width) + " ", ""), *pieces])
     if timeline.printed:
         cells = [" "] * columns
         for t in timeline.printed:
@@ -167,6 +181,9 @@ def rows(timeline: Timeline) -> list[list[tuple[str, str]]]:
         legend.append(f"{BLOCKED} : l'event loop bloquée par un appel bloquant")
     if any(s.end is None for s in timeline.spans):
         legend.append(f"{OPEN} : pas fini quand l'appel a rendu la main")
+    if ghosts:
+        how = SCHEDULES.get(timeline.schedule, "")
+        legend.append(f"{EXPECTED} : où l'appel était attendu ({how})")
     if timeline.more:
         legend.append(f"… et {timeline.more} autres appels, non dessinés")
     lines.extend([(item, "")] for item in legend)
@@ -213,6 +230,13 @@ def svg(timeline: Timeline) -> str:
     for i, name in enumerate(names):
         y = top + i * _ROW
         parts.append(f'<text x="{left - 8}" y="{y + 15}" text-anchor="end">{_text(name)}</text>')
+    for i, wanted in enumerate(timeline.expected):
+        y = top + i * _ROW + 3
+        length = max(2.0, round(x(wanted.end or wanted.start) - x(wanted.start), 1))
+        parts.append(
+            f'<rect class="attendu" x="{x(wanted.start)}" y="{y}" width="{length}" '
+            f'height="{_ROW - 6}" fill="none" stroke="#555" stroke-dasharray="4 3"/>'
+        )
     for i, span in enumerate(timeline.spans):
         y = top + i * _ROW + 4
         end = x(span.end) if span.end is not None else x(total)

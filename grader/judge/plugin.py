@@ -297,8 +297,10 @@ def pytest_runtest_makereport(
         # A timing check that failed on what a call did: that call's timeline
         # shows it. Only tests marked so (`@pytest.mark.timeline`): under a
         # count or a text, bars would only be noise.
-        timing = status is Status.FAILED and item.get_closest_marker("timeline") is not None
+        marker = item.get_closest_marker("timeline")
+        timing = status is Status.FAILED and marker is not None
         last = state.link.last_run if timing else None
+        schedule = str(marker.kwargs.get("schedule", "")) if marker is not None else ""
         outcome = p.TestOutcome(
             test,
             status.value,
@@ -307,7 +309,7 @@ def pytest_runtest_makereport(
             state.link.virtual,
             failure_cause(call.excinfo).value,
             failure_fault(call.excinfo)[:300],
-            timeline.build(*last) if last is not None else None,
+            timeline.build(*last, schedule=schedule) if last is not None else None,
         )
         where = getattr(_unwrapped(call.excinfo.value), "where", None)
         if status is Status.TIMEOUT and isinstance(where, p.Where):

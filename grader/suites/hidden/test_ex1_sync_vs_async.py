@@ -266,7 +266,7 @@ def test_resultats_dans_l_ordre(student: StudentModule, scenario: Scenario | Non
         )
 
 
-@pytest.mark.timeline
+@pytest.mark.timeline(schedule="a_la_suite")
 @given(scenario=scenarios())
 @example(scenario=None)
 def test_sync_somme_des_durees(student: StudentModule, scenario: Scenario | None) -> None:
@@ -292,7 +292,7 @@ def test_sync_somme_des_durees(student: StudentModule, scenario: Scenario | None
     )
 
 
-@pytest.mark.timeline
+@pytest.mark.timeline(schedule="ensemble")
 @given(scenario=scenarios())
 @example(scenario=None)
 @example(scenario=A_REBOURS)
@@ -325,7 +325,7 @@ def test_async_duree_du_plus_long(student: StudentModule, scenario: Scenario | N
     )
 
 
-@pytest.mark.timeline
+@pytest.mark.timeline(schedule="ensemble")
 @given(scenario=scenarios())
 @example(scenario=None)
 @example(scenario=A_REBOURS)

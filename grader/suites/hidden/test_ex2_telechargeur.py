@@ -127,7 +127,7 @@ def _manquant(appel: str, nom: str) -> str:
 # -- tests --------------------------------------------------------------------------------
 
 
-@pytest.mark.timeline
+@pytest.mark.timeline(schedule="ensemble")
 @given(durees=jeux_de_durees())
 @example(durees=MELANGE)
 def test_total_egal_au_plus_long(student: Any, durees: dict[str, float]) -> None:
@@ -157,7 +157,7 @@ def test_total_egal_au_plus_long(student: Any, durees: dict[str, float]) -> None
     )
 
 
-@pytest.mark.timeline
+@pytest.mark.timeline(schedule="ensemble")
 @given(durees=jeux_de_durees())
 @example(durees=MELANGE)
 def test_ordre_d_achevement(student: Any, durees: dict[str, float]) -> None:
@@ -176,7 +176,7 @@ def test_ordre_d_achevement(student: Any, durees: dict[str, float]) -> None:
     )
 
 
-@pytest.mark.timeline
+@pytest.mark.timeline(schedule="ensemble")
 @given(durees=jeux_de_durees())
 @example(durees=MELANGE)
 @example(durees=FORMATS)
@@ -202,7 +202,7 @@ def test_affiche_a_l_achevement(student: Any, durees: dict[str, float]) -> None:
         )
 
 
-@pytest.mark.timeline
+@pytest.mark.timeline(schedule="ensemble")
 @given(durees=jeux_de_durees())
 @example(durees=MELANGE)
 def test_demarrage_simultane(student: Any, durees: dict[str, float]) -> None:

@@ -207,7 +207,7 @@ def test_classement_quelconque(student: Any, cas: Cas) -> None:
     _verifier_classement(student, serveurs, timeout)
 
 
-@pytest.mark.timeline
+@pytest.mark.timeline(schedule="ensemble")
 @given(cas=reseaux())
 @example(cas=MELANGE)
 def test_duree_totale(student: Any, cas: Cas) -> None:
@@ -248,7 +248,7 @@ def test_duree_totale(student: Any, cas: Cas) -> None:
     )
 
 
-@pytest.mark.timeline
+@pytest.mark.timeline(schedule="ensemble")
 @given(cas=reseaux(au_moins_un_timeout=True))
 @example(cas=MELANGE)
 @example(cas=FORMATS_ENTIER)
