@@ -317,7 +317,7 @@ def _bilan(ex: Execution, appel: str, n: int, m: int) -> tuple[Line, re.Match[st
 # -- tests --------------------------------------------------------------------------------
 
 
-@pytest.mark.timeline
+@pytest.mark.timeline(schedule="ensemble")
 @given(donnees=cas(erreurs=False))
 @example(donnees=(SANS_ERREUR, MELANGE_TIMEOUT))
 def test_demarrage_simultane(student: StudentModule, donnees: tuple[Services, float]) -> None:
