@@ -162,3 +162,23 @@ def test_without_the_fork_server_killing_the_parent_kills_the_judge_and_only_tha
     assert statuses == {"travail": Status.ERROR, "ensemble": Status.PASSED, "double": Status.PASSED}
     travail = next(t for t in result.tests if t.id == "travail")
     assert "arrêté le processus du correcteur" in travail.message
+
+
+def test_a_guarded_module_replaced_in_sys_modules_is_put_back() -> None:
+    import sys
+    import time as real
+    import types
+
+    from grader.executor.guard import Guard
+
+    guard = Guard.take()
+    sys.modules["time"] = types.SimpleNamespace(sleep=lambda seconds: None)  # type: ignore[assignment]
+    sys.modules["grader.executor.leurre"] = types.SimpleNamespace()  # type: ignore[assignment]
+    try:
+        changed = guard.restore()
+        assert sys.modules["time"] is real
+        assert Guard.take().namespaces  # an object posing as a module is never read
+    finally:
+        sys.modules["time"] = real
+        sys.modules.pop("grader.executor.leurre", None)
+    assert "time" in changed

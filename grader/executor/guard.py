@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import types
 from dataclasses import dataclass
 
 # Modules whose attributes student code must not rebind: the tools it is graded
@@ -19,7 +20,7 @@ _MISSING = object()
 class Guard:
     """A snapshot of the guarded modules and the loop policy, to find what student code rebound."""
 
-    namespaces: list[tuple[str, dict[str, object]]]
+    namespaces: list[tuple[str, types.ModuleType, dict[str, object]]]
     policy: object
 
     @classmethod
@@ -27,20 +28,23 @@ class Guard:
         # A plain copy of each namespace: this runs around every call of the
         # student's code, so it must cost next to nothing.
         names = [*_GUARDED, *(n for n in list(sys.modules) if n.startswith(_GUARDED_PACKAGES))]
+        # Real modules only: what student code put in sys.modules under such a
+        # name could run its own code when its namespace is read.
         namespaces = [
-            (name, dict(vars(module)))
+            (name, module, dict(vars(module)))
             for name in names
-            if (module := sys.modules.get(name)) is not None
+            if type(module := sys.modules.get(name)) is types.ModuleType
         ]
         return cls(namespaces, asyncio.get_event_loop_policy())
 
     def restore(self) -> list[str]:
         """Put back whatever was changed; returns the changed names, e.g. ["asyncio.sleep"]."""
         changed = []
-        for module_name, saved in self.namespaces:
-            module = sys.modules.get(module_name)
-            if module is None:
-                continue
+        for module_name, module, saved in self.namespaces:
+            if sys.modules.get(module_name) is not module:
+                # The module itself replaced in sys.modules: the original goes back.
+                changed.append(module_name)
+                sys.modules[module_name] = module
             current = vars(module)
             for name in [k for k, v in saved.items() if current.get(k, _MISSING) is not v]:
                 if not name.startswith("__"):
