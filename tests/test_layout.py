@@ -108,3 +108,31 @@ def test_the_checks_above_can_fail(tmp_path: Path) -> None:
         "grader.formats.terminal",
     }
     assert is_module("grader.judge.harness") and not is_module("grader.judge.absent")
+
+
+def test_every_file_of_the_grader_is_installed() -> None:
+    # An editable install (the README's, CI's) serves grader/ from the source
+    # tree whatever pyproject.toml lists; `pip install .` or a wheel installs
+    # only the packages setuptools finds and the package data it names, and a
+    # file left out there fails only on that machine.
+    import fnmatch
+    import tomllib
+
+    # A venv of Python 3.12 or later has no setuptools; 3.11's has.
+    find_packages = pytest.importorskip("setuptools").find_packages
+
+    config = tomllib.loads((GRADER.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    setuptools_config = config["tool"]["setuptools"]
+    packages = set(find_packages(str(GRADER.parent), **setuptools_config["packages"]["find"]))
+    data = setuptools_config["package-data"]["grader"]
+    missing = []
+    for path in sorted(GRADER.rglob("*")):
+        if path.is_dir() or "__pycache__" in path.parts:
+            continue
+        relative = path.relative_to(GRADER).as_posix()
+        if path.suffix == ".py":
+            if module_name(path.parent / "__init__.py") not in packages:
+                missing.append(relative)
+        elif not any(fnmatch.fnmatch(relative, pattern) for pattern in data):
+            missing.append(relative)
+    assert missing == []
