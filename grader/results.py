@@ -90,7 +90,8 @@ class Timeline:
     """What one call of the student's code did on the virtual clock, drawn under a failed test.
 
     Built by the judge from the test's last call (`grader.judge.timeline`);
-    only the terminal report draws it, and the contract's JSON does not hold it.
+    drawn by the terminal, HTML, Gradescope and Classroom reports and by the
+    class page; the contract's JSON does not hold it.
     """
 
     call: str  # what the test called: `telecharger_tout({'a.zip': 2.0, …})`

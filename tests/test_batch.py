@@ -8,6 +8,7 @@ correct, partial, wrong, broken and hostile submissions with the real engine.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import re
@@ -22,7 +23,7 @@ import browser
 import pytest
 
 from grader.metadata import load_catalogue
-from grader.results import ExerciseResult, Report, Status, TestResult
+from grader.results import ExerciseResult, Report, Span, Status, TestResult, Timeline
 from grader.tools import batch, class_sheet, export
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -490,10 +491,39 @@ def test_a_copy_whose_kit_files_were_edited_is_flagged(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- the class's HTML page
 
 
+class SequentialEngine(FakeEngine):
+    """A `zero_` copy ran its calls one after the other: its failed tests have a timeline."""
+
+    def __call__(
+        self, target: Path, only: Sequence[str] | None = None, *, jobs: int | None = None
+    ) -> Report:
+        report = super().__call__(target, only, jobs=jobs)
+        if not target.parent.name.startswith("zero"):
+            return report
+        drawn = Timeline(
+            call="telecharger_tout({'a.zip': 2.0, 'b.zip': 1.0})",
+            elapsed=3.0,
+            spans=(
+                Span("telecharger('a.zip', 2.0)", 0.0, 2.0),
+                Span("telecharger('b.zip', 1.0)", 2.0, 3.0),
+            ),
+            printed=(2.0, 3.0),
+        )
+        return dataclasses.replace(
+            report,
+            exercises=tuple(
+                dataclasses.replace(
+                    e, tests=tuple(dataclasses.replace(t, timeline=drawn) for t in e.tests)
+                )
+                for e in report.exercises
+            ),
+        )
+
+
 def test_the_class_page_renders_in_a_headless_browser(tmp_path: Path) -> None:
     root = make_class(tmp_path / "classe", ["alice", "zero_bob", "<b>eve"])
     page = tmp_path / "classe.html"
-    status, out = run_class(root, FakeEngine(), html=page)
+    status, out = run_class(root, SequentialEngine(), html=page)
     assert status == 0 and f"Page de la classe : {page}" in out
     text = page.read_text(encoding="utf-8")
     # A folder's name is text on the page, never markup; no network is needed.
@@ -503,12 +533,18 @@ def test_the_class_page_renders_in_a_headless_browser(tmp_path: Path) -> None:
     )
     # The same grades give the same page.
     again = tmp_path / "encore.html"
-    run_class(root, FakeEngine(), html=again)
+    run_class(root, SequentialEngine(), html=again)
     assert again.read_text(encoding="utf-8") == text
+    # The copy whose timing tests failed has, under its line, the first
+    # failed one's timeline of each exercise; the others have none.
+    assert text.count('<tr class="chronologies">') == 1
+    assert f"{len(IDS)} chronologies de test de temps échoués" in text
 
     dom, colours = browser.render(page, tmp_path)
-    # Parsed by the browser: both charts, with a bar for each band and each test.
-    assert dom.count("<svg") == 2, dom[:500]
+    # Parsed by the browser: both charts, with a bar for each band and each
+    # test, and zero_bob's timelines with both calls drawn.
+    assert dom.count("<svg") == 2 + len(IDS), dom[:500]
+    assert dom.count('class="appel"') == 2 * len(IDS)
     assert dom.count('class="rect reactive tooltip-trigger"') >= 2
     assert "3 copies corrigées sur 3" in dom
     # Drawn: text and coloured bars, not a blank page.

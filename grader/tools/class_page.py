@@ -3,7 +3,9 @@
 `stats` works the figures out once, from the class's rows; `summary` says
 them in the terminal at the end of a class's grading, `page` draws them for
 `--html FILE` with pygal: the spread of the totals, every test's pass rate,
-the commonest pitfalls and each student's line. The page needs no network
+the commonest pitfalls and each student's line, with under it the timeline
+of the first failed timing test of each exercise (the per-student report of
+`--reports` draws them all). The page needs no network
 to be read (pygal's tooltip script is left out, its styles are inline) and
 is the same for the same grades, byte for byte (pygal's random chart ids
 are replaced). Every text a student chose (a folder's name, a problem that
@@ -20,8 +22,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from grader.formats import timeline
 from grader.formats.words import DIAGNOSTIC_LABELS, points
-from grader.results import Status
+from grader.results import Report, Status
 
 if TYPE_CHECKING:
     from grader.tools.class_sheet import Row
@@ -159,6 +162,8 @@ table { border-collapse: collapse; width: 100%; }
 th, td { border-bottom: 1px solid #ddd; padding: .3rem .5rem; text-align: left; }
 td.points { text-align: right; font-variant-numeric: tabular-nums; }
 figure { margin: 1rem 0; }
+tr.chronologies td { border-bottom: 1px solid #ddd; padding-top: 0; }
+svg.chronologie { display: block; margin: .4rem 0; max-width: 100%; height: auto; }
 """
 
 
@@ -192,6 +197,27 @@ def _charts(found: ClassStats) -> tuple[str, str]:
     rates.x_labels = [f"{r.exercise} : {r.title}" for r in ordered]
     rates.add("réussite", [r.percent for r in ordered])
     return _svg(spread, 1), _svg(rates, 2)
+
+
+def _timelines(report: Report) -> list[str]:
+    """The first failed timing test of each exercise, its title and its SVG picture.
+
+    One per exercise keeps a class of two hundred readable and its page
+    light; the student's own report (`--reports`) has every timeline.
+    """
+    esc = html.escape
+    parts = []
+    for exercise in report.exercises:
+        test = next(
+            (t for t in exercise.tests if t.timeline and t.status is not Status.PASSED), None
+        )
+        if test is None or test.timeline is None:
+            continue
+        parts.append(
+            f"<p>{esc(exercise.id)} — {esc(test.title)} : {esc(timeline.title(test.timeline))}</p>"
+        )
+        parts.append(timeline.svg(test.timeline))
+    return parts
 
 
 def page(rows: Sequence[Row], exercise_ids: Sequence[str], title: str = "Classe") -> str:
@@ -244,5 +270,13 @@ def page(rows: Sequence[Row], exercise_ids: Sequence[str], title: str = "Classe"
             f'<tr><td>{esc(row.name)}</td><td class="points">{total}</td>'
             f"<td>{esc(row.problem)}</td></tr>"
         )
+        drawn = _timelines(row.report) if row.report is not None else []
+        if drawn:
+            shown = len(drawn) // 2
+            parts.append(
+                '<tr class="chronologies"><td colspan="3"><details><summary>'
+                f"{shown} chronologie{'s' if shown > 1 else ''} de test de temps échoué"
+                f"{'s' if shown > 1 else ''}</summary>{''.join(drawn)}</details></td></tr>"
+            )
     parts += ["</table>", "</body>", "</html>", ""]
     return "\n".join(parts)
