@@ -130,6 +130,13 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        # With no example database (the profile's database=None), the key
+        # hypothesis would work out from the test's source is never used:
+        # naming it spares reading and tokenizing every test's source.
+        test = getattr(item, "obj", None)
+        if getattr(test, "is_hypothesis_test", False):
+            test._hypothesis_internal_database_key = None  # type: ignore[union-attr]
     skip = config.stash[STATE].skip
     if skip:
         kept = [item for item in items if _test_id(item) not in skip]
