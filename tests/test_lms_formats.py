@@ -15,7 +15,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+import hypothesis
 import pytest
+from hypothesis import strategies as st
 
 from grader import formats
 from grader.formats import classroom, gradescope, junit, words
@@ -318,3 +320,78 @@ def test_junit_survives_control_characters() -> None:
 def test_junit_empty_report() -> None:
     root = parse_junit(junit.render(Report(exercises=())))
     assert root.get("tests") == "0" and root.findall("testsuite") == []
+
+
+# ---------------------------------------------------------------- messages that must be shortened
+
+# A message as the suites write it: the call with its generated inputs, what
+# came back and what was expected, then why, and a blocking call's note.
+LONG_MESSAGE = (
+    "interroger_tous({'lent': 2.6, 'moyen': 1.3, 'muet': None, 'eclair': 0.2, 'tardif': 1.9, "
+    "'tortue': 4.1, 'escargot': 7.5, 'fusee': 0.1}, 1.5) a renvoyé (['lent', 'moyen', 'eclair', "
+    "'tardif', 'tortue', 'escargot', 'fusee'], ['muet']) ; attendu (['moyen', 'eclair', 'fusee'], "
+    "['lent', 'muet', 'tardif', 'tortue', 'escargot']) avec un timeout de 1.5 s : lent (répond en "
+    "2.6 s) devait être dans en_timeout. Attention : un appel bloquant a figé tout le programme "
+    "pendant 2.60 s (ex3_timeouts.py, ligne 20, dans interroger_serveur : time.sleep(delai)) ; "
+    "dans une coroutine, time.sleep empêche les autres tâches d'avancer, et wait_for ne peut pas "
+    "l'interrompre (voir « Les pièges classiques »)"
+)
+
+
+def test_a_long_message_loses_its_quoted_values_never_its_sentences() -> None:
+    assert len(LONG_MESSAGE) > words.MAX_MESSAGE_CHARS
+    fitted = words.fit(LONG_MESSAGE, words.MAX_MESSAGE_CHARS)
+    assert len(fitted) <= words.MAX_MESSAGE_CHARS
+    # Every sentence is there, to its last word; the inputs are cut short.
+    assert fitted.endswith("l'interrompre (voir « Les pièges classiques »)")
+    for sentence in ("a renvoyé", "; attendu", "avec un timeout de 1.5 s", "devait être dans"):
+        assert sentence in fitted
+    assert "interroger_tous({'lent': 2.6, 'moyen'" in fitted and "'escargot': 7.5" not in fitted
+    assert "…" in fitted
+    # What fits is left alone.
+    assert (
+        words.fit("a renvoyé [1, 2] ; attendu [2, 1]", 100) == "a renvoyé [1, 2] ; attendu [2, 1]"
+    )
+
+
+def test_each_format_shows_the_whole_sentence_of_a_long_message() -> None:
+    report = noisy_report()
+    exercise = dataclasses.replace(
+        report.exercises[0],
+        tests=(dataclasses.replace(report.exercises[0].tests[0], message=LONG_MESSAGE),),
+        diagnostics=(),
+    )
+    report = dataclasses.replace(report, exercises=(exercise,))
+    ending = "(voir « Les pièges classiques »)"
+    assert ending in classroom.payload(report)["tests"][0]["message"]
+    assert ending in classroom.summary_markdown(report)
+    assert ending in gradescope.render(report)
+    assert ending in junit.render(report)
+
+
+# Words and values without brackets of their own: what the suites quote.
+_PLAIN = st.text(st.characters(exclude_characters="()[]{}«»", codec="utf-8"), max_size=40)
+
+
+@hypothesis.given(
+    sentences=st.lists(_PLAIN, min_size=1, max_size=6),
+    values=st.lists(st.lists(_PLAIN, max_size=30), min_size=1, max_size=6),
+    limit=st.integers(60, 800),
+)
+def test_fit_keeps_the_sentences_whenever_the_quotes_can_make_room(
+    sentences: list[str], values: list[list[str]], limit: int
+) -> None:
+    text = " ".join(
+        f"{sentence} {value!r}" for sentence, value in zip(sentences, values, strict=False)
+    )
+    fitted = words.fit(text, limit)
+    assert len(fitted) <= limit
+    shortened = words.shorten_quotes(text, limit)
+    if len(shortened) <= limit:
+        # The sentences are all there, whole and in order.
+        assert fitted == shortened
+        at = 0
+        for sentence in (s.strip() for s in sentences[: len(values)]):
+            found = fitted.find(sentence, at)
+            assert found >= 0, (sentence, fitted)
+            at = found + len(sentence)

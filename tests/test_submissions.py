@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from grader.formats import words
 from grader.results import Report, Status
 
 ROOT = Path(__file__).parent / "submissions"
@@ -54,6 +55,11 @@ def test_case(exercise: str, name: str, spec: dict[str, Any], grade: Callable[..
         assert by_id[test_id].status is Status.PASSED, (
             f"{name} should pass {test_id}: {by_id[test_id].message}"
         )
+    for test in result.tests:
+        # The LMS formats bound a message by shortening what it quotes; the
+        # sentences that explain the fault must always fit whole.
+        shortened = words.shorten_quotes(test.message, words.MAX_MESSAGE_CHARS)
+        assert len(shortened) <= words.MAX_MESSAGE_CHARS, f"{test.id}: {test.message}"
     if spec.get("fails"):
         # A plausible mistake costs some points, not all: the rest still counts.
         assert result.score > 0, f"{name} gets no point at all: is the mistake too broad?"

@@ -48,10 +48,12 @@ from grader.formats.words import (
     carries_diagnostics,
     cut,
     diagnostic_text,
+    fit,
     hidden_mark,
     message_for,
     number,
     points,
+    problem_text,
     test_name,
     timeline_text,
 )
@@ -181,7 +183,7 @@ def _summary_lines(report: Report) -> Iterator[str]:
             f"{points(exercise.score)}/{points(exercise.max_score)}"
         )
         if exercise.problem:
-            yield f"  Impossible de corriger cet exercice : {cut(exercise.problem, 300)}"
+            yield f"  {problem_text(exercise)}"
         for test in exercise.tests:
             mark = "✓" if test.status is Status.PASSED else "✗"
             earned = test.score
@@ -191,7 +193,7 @@ def _summary_lines(report: Report) -> Iterator[str]:
                 f"  {mark} {test.title}{hidden} : {points(earned)}/{points(test.max_score)}{state}"
             )
             if test.status is not Status.PASSED and not exercise.problem:
-                for line in cut(test.message, MAX_MESSAGE_CHARS).splitlines():
+                for line in fit(test.message, MAX_MESSAGE_CHARS).splitlines():
                     yield f"      {line}"
                 if test.hint.strip():
                     yield f"      Piste : {test.hint.strip()}"
@@ -242,7 +244,7 @@ def summary_markdown(report: Report) -> str:
                 f"{points(earned)}/{points(test.max_score)}{state}"
             )
             if test.status is not Status.PASSED and not exercise.problem and test.message.strip():
-                shown = cut(test.message, MAX_MESSAGE_CHARS)
+                shown = fit(test.message, MAX_MESSAGE_CHARS)
                 if test.timeline is not None:
                     # In the fence, a monospaced font: the bars line up.
                     shown += "\n\n" + timeline_text(test)

@@ -26,6 +26,7 @@ from grader.formats.words import (
     message_for,
     number,
     points,
+    problem_text,
     test_name,
 )
 from grader.results import Report, Status
@@ -91,7 +92,7 @@ def _overall_output(report: Report) -> str:
             f"{points(exercise.score)}/{points(exercise.max_score)}"
         )
         if exercise.problem:
-            lines.append(f"  Impossible de corriger cet exercice : {cut(exercise.problem, 300)}")
+            lines.append(f"  {problem_text(exercise)}")
         lines.extend(f"  Attention — {diagnostic_text(d)}" for d in exercise.diagnostics)
         if exercise.explanation is not None:
             explanation = cut(exercise.explanation, MAX_MESSAGE_CHARS) or "(vide)"

@@ -17,6 +17,7 @@ from grader.formats.words import (
     STATUS_LABELS,
     cut,
     diagnostic_text,
+    fit,
     hidden_mark,
     points,
 )
@@ -56,7 +57,7 @@ def _testcase(parent: ET.Element, exercise: ExerciseResult, test: TestResult, ta
     )
     if test.status is Status.PASSED:
         return
-    message = cut(test.message, MAX_MESSAGE_CHARS) or STATUS_LABELS[test.status]
+    message = fit(test.message, MAX_MESSAGE_CHARS) or STATUS_LABELS[test.status]
     body = message
     if test.hint.strip():
         body += f"\nPiste : {test.hint.strip()}"

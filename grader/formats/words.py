@@ -39,9 +39,12 @@ DIAGNOSTIC_LABELS: Mapping[str, str] = MappingProxyType(
 HIDDEN_TEST = "test caché"
 
 # A test's message may quote what the student's code printed or returned:
-# enough to understand, never a flood in a CI log or an LMS page.
-MAX_MESSAGE_CHARS = 400
+# enough to understand, never a flood in a CI log or an LMS page. `fit`
+# shortens the quotes to get there; the sentences around them are the
+# feedback, and every message the kit's cases produce fits whole.
+MAX_MESSAGE_CHARS = 600
 MAX_DIAGNOSTIC_CHARS = 300
+MAX_PROBLEM_CHARS = 300
 
 
 def points(value: float) -> str:
@@ -64,6 +67,74 @@ def cut(text: str, limit: int) -> str:
     return text[: limit - 1].rstrip() + "…"
 
 
+# What a message quotes comes between brackets: a call's arguments, a
+# returned list or dict (Python's repr), printed lines between « ».
+_OPENERS = {"(": ")", "[": "]", "{": "}", "«": "»"}
+_CLOSERS = {close: open_ for open_, close in _OPENERS.items()}
+# A quote is never shortened below this many characters: still recognisable.
+_KEPT = 30
+
+
+def _groups(text: str) -> list[tuple[int, int]]:
+    """(opening, closing) index of every bracketed group, nested ones too.
+
+    A closer that matches nothing open is text; openers left unclosed by a
+    closer further out are dropped, as a repr cut short leaves them.
+    """
+    stack: list[tuple[str, int]] = []
+    found = []
+    for i, char in enumerate(text):
+        if char in _OPENERS:
+            stack.append((char, i))
+        elif char in _CLOSERS:
+            for depth in range(len(stack) - 1, -1, -1):
+                if stack[depth][0] == _CLOSERS[char]:
+                    found.append((stack[depth][1], i))
+                    del stack[depth:]
+                    break
+    return found
+
+
+def _quotes_a_value(text: str, start: int) -> bool:
+    # `(` opens a value when a repr follows (a call's arguments, a tuple),
+    # prose when a word does: "(voir « Les pièges classiques »)".
+    if text[start] != "(":
+        return True
+    following = text[start + 1 : start + 2]
+    return following in {"'", '"', "[", "{", "(", "-"} or following.isdigit()
+
+
+def shorten_quotes(text: str, limit: int) -> str:
+    """`text` stripped, its quoted values shortened until it fits `limit`, if they can.
+
+    The longest quoted value (`_groups`) loses its tail to « … » until the
+    text fits or every quote is down to `_KEPT` characters; values first,
+    then parentheses of prose. The sentences around the quotes, the feedback
+    itself, are never touched here.
+    """
+    text = text.strip()
+    for values_only in (True, False):
+        while len(text) > limit:
+            spans = [
+                (closing - opening - 1, opening, closing)
+                for opening, closing in _groups(text)
+                if closing - opening - 1 > _KEPT + 1
+                and (not values_only or _quotes_a_value(text, opening))
+            ]
+            if not spans:
+                break
+            inner, opening, closing = max(spans, key=lambda g: (g[0], -g[1]))
+            kept = max(_KEPT, inner - (len(text) - limit) - 1)
+            text = text[: opening + 1 + kept].rstrip() + "…" + text[closing:]
+    return text
+
+
+def fit(text: str, limit: int) -> str:
+    """`text` within `limit` characters: its quotes shortened, and cut at its end
+    only if that was not enough (no message of the kit's cases comes to that)."""
+    return cut(shorten_quotes(text, limit), limit)
+
+
 def hidden_mark(test: TestResult, template: str = " ({})") -> str:
     """ " (test caché)" after a hidden test's name, in the format's own `template`; "" otherwise."""
     return template.format(HIDDEN_TEST) if test.hidden else ""
@@ -74,13 +145,18 @@ def test_name(exercise: ExerciseResult, test: TestResult) -> str:
     return f"{exercise.id} — {test.title}{hidden_mark(test)}"
 
 
+def problem_text(exercise: ExerciseResult) -> str:
+    """Why an exercise could not be graded, as the LMS formats say it."""
+    return f"Impossible de corriger cet exercice : {fit(exercise.problem or '', MAX_PROBLEM_CHARS)}"
+
+
 def diagnostic_text(diagnostic: Diagnostic) -> str:
     label = DIAGNOSTIC_LABELS.get(diagnostic.kind, diagnostic.kind)
     where = diagnostic.file or ""
     if diagnostic.file and diagnostic.line is not None:
         where = f"{diagnostic.file}:{diagnostic.line}"
     head = f"{label} ({where})" if where else label
-    return f"{head} : {cut(diagnostic.message, MAX_DIAGNOSTIC_CHARS)}"
+    return f"{head} : {fit(diagnostic.message, MAX_DIAGNOSTIC_CHARS)}"
 
 
 def message_for(
@@ -97,7 +173,7 @@ def message_for(
     """
     parts: list[str] = []
     if test.status is not Status.PASSED:
-        parts.append(cut(test.message, MAX_MESSAGE_CHARS) or STATUS_LABELS[test.status])
+        parts.append(fit(test.message, MAX_MESSAGE_CHARS) or STATUS_LABELS[test.status])
         if with_timeline and test.timeline is not None:
             parts.append(timeline_text(test))
         if test.hint.strip():
