@@ -55,6 +55,9 @@ def test_case(exercise: str, name: str, spec: dict[str, Any], grade: Callable[..
         assert by_id[test_id].status is Status.PASSED, (
             f"{name} should pass {test_id}: {by_id[test_id].message}"
         )
+    said = " ".join(t.message for t in result.tests if t.status is not Status.PASSED)
+    for words_of_the_fault in spec.get("says", []):
+        assert words_of_the_fault in said, f"{name}: no message says {words_of_the_fault!r}"
     for test in result.tests:
         # The LMS formats bound a message by shortening what it quotes; the
         # sentences that explain the fault must always fit whole.

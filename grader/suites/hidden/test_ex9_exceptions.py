@@ -29,6 +29,7 @@ from grader.judge.harness import (
     show,
 )
 from grader.protocol import ErrorInfo
+from grader.suites.public.test_ex9_exceptions import RIEN_D_ANNULE
 
 SORTES = ("ValueError", "KeyError", "ConnectionError")
 MESSAGE_GROUPE = "des tâches ont échoué"
@@ -349,6 +350,9 @@ def test_taskgroup_annule_au_premier_echec(student: Any, taches: list[Tache]) ->
         if premier is not None
         else "aucune tâche n'échoue : toutes vont au bout"
     )
+    sans_annulation = [(str(t["nom"]), _issue(t)) for t in taches]
+    if premier is not None and _paires(ex.value) == sans_annulation != list(attendu.items()):
+        pourquoi += RIEN_D_ANNULE
     assert _paires(ex.value) == list(attendu.items()), (
         f"{appel} a renvoyé {show(ex.value)} ; attendu {attendu!r} : {pourquoi} ; pour chaque "
         f"nom, son résultat, le type de son exception ou « {ANNULEE} », dans l'ordre de la liste"
