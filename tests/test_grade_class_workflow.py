@@ -33,6 +33,8 @@ WORKFLOW = ROOT / ".github" / "workflows" / "grade-class.yml"
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 PINNED = re.compile(r"^[\w.-]+/[\w.-]+@[0-9a-f]{40} # v\d+(\.\d+)*$")
 TOKEN = "${{ secrets.CLASSROOM_TOKEN }}"
+# The class's organisation: the form's, the variable's, or the kit's own.
+ORGANISATION = "inputs.organisation || vars.CLASSROOM_ORG || github.repository_owner"
 
 
 @dataclass
@@ -370,7 +372,7 @@ def test_the_workflow_grades_a_fake_class(jobs: dict[str, Job], tmp_path: Path) 
         tmp_path,
         {
             "secrets.CLASSROOM_TOKEN": "jeton-factice",
-            "inputs.organisation || vars.CLASSROOM_ORG": "ecole",
+            ORGANISATION: "ecole",
             "inputs.prefixe": "devoir",
             "inputs.depots": "",
             "inputs.parties": str(parts),
@@ -458,7 +460,7 @@ def test_the_listing_takes_a_list_of_repositories_and_refuses_a_bad_name(
     step = jobs["lister"].step("Lister les dépôts")
     context = {
         "secrets.CLASSROOM_TOKEN": "jeton-factice",
-        "inputs.organisation || vars.CLASSROOM_ORG": "ecole",
+        ORGANISATION: "ecole",
         "inputs.prefixe": "",
         "inputs.depots": "tp-zoe, tp-yann\ttp-zoe",
         "inputs.parties": "2",
@@ -473,7 +475,7 @@ def test_the_listing_takes_a_list_of_repositories_and_refuses_a_bad_name(
     refusals = (
         ("inputs.depots", "tp-zoe ../../etc", "Nom de dépôt invalide : ../../etc"),
         ("inputs.depots", "$(id)", "Nom de dépôt invalide : $(id)"),
-        ("inputs.organisation || vars.CLASSROOM_ORG", "", "Organisation absente ou invalide"),
+        (ORGANISATION, "", "Organisation absente ou invalide"),
         ("secrets.CLASSROOM_TOKEN", "", "Le secret CLASSROOM_TOKEN doit être défini"),
     )
     for number, (field, value, said_error) in enumerate(refusals):
