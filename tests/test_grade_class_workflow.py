@@ -398,9 +398,14 @@ def test_the_workflow_grades_a_fake_class(jobs: dict[str, Job], tmp_path: Path) 
         matrix = {"matrix.partie": str(part)}
         workspace = github.workspace(f"partie-{part}")
         github.download(corriger.step("Récupérer la liste des dépôts"), workspace)
-        github.run(corriger.step("Cloner les dépôts de la classe"), workspace, matrix)
-        # Every part clones the whole class: each sees the same folders.
-        assert sorted(p.name for p in (workspace / "copies" / "devoir").iterdir()) == names
+        done, _ = github.run(corriger.step("Cloner les dépôts de la classe"), workspace, matrix)
+        # The commit graded of each repository, in the job's log.
+        assert re.findall(r"^(\S+) : commit [0-9a-f]{40}$", done.stdout, re.MULTILINE) == names
+        # Every part clones the whole class: each sees the same folders, and
+        # nothing of git's where the students' code runs.
+        copies = workspace / "copies" / "devoir"
+        assert sorted(p.name for p in copies.iterdir()) == names
+        assert not list(copies.glob("*/.git"))
         done, _ = github.run(corriger.step("Corriger la partie"), workspace, matrix)
         assert f"Partie {part}/{parts} : " in done.stderr.splitlines()[-1]
         github.upload(corriger.step("Garder les lignes de la partie"), workspace, matrix)
