@@ -418,3 +418,22 @@ def test_usage_errors(
     err = capsys.readouterr().err
     assert err.startswith("python -m grader : erreur : ") and err.count("\n") == 1, err
     assert said in err
+
+
+def test_the_kit_version_changes_with_any_file_of_the_grader(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Under a folder whose name starts with a dot (`.kit`, `~/.local`) too.
+    kit = tmp_path / ".kit" / "grader"
+    (kit / "suites").mkdir(parents=True)
+    (kit / "exercises.toml").write_text("points = 4\n", encoding="utf-8")
+    (kit / "suites" / "test_ex1.py").write_text("", encoding="utf-8")
+    monkeypatch.setattr(shards, "_GRADER", kit)
+    before = shards.kit_version()
+    # Neither a cache nor an editor's file changes it.
+    (kit / "__pycache__").mkdir()
+    (kit / "__pycache__" / "x.cpython-312.pyc").write_bytes(b"\0")
+    (kit / ".exercises.toml.swp").write_bytes(b"\0")
+    assert shards.kit_version() == before
+    (kit / "exercises.toml").write_text("points = 5\n", encoding="utf-8")
+    assert shards.kit_version() != before

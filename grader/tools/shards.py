@@ -96,10 +96,16 @@ def kit_version() -> str:
     except metadata.PackageNotFoundError:
         version = "0"
     digest = hashlib.sha256()
+    # The kit's own files: not a cache, nor an editor's hidden file beside them.
     files = sorted(
         path
         for path in _GRADER.rglob("*")
-        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
+        if path.is_file()
+        and path.suffix != ".pyc"
+        and not any(
+            part == "__pycache__" or part.startswith(".")
+            for part in path.relative_to(_GRADER).parts
+        )
     )
     for path in files:
         digest.update(path.relative_to(_GRADER).as_posix().encode() + b"\0")
