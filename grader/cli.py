@@ -23,6 +23,7 @@ from types import ModuleType
 from typing import TextIO
 
 from grader import formats
+from grader.class_cli import add_class_options, grade_class_command, merge_class_command
 from grader.formats import words
 from grader.isolation.sandbox import Mode, Sandbox, SandboxUnavailable, choose
 from grader.metadata import load_catalogue
@@ -114,34 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
             "s'il fonctionne ici, require ou rien (code 2), off jamais"
         ),
     )
-    batch = parser.add_argument_group("correction d'une classe")
-    batch.add_argument(
-        "--submissions",
-        metavar="DOSSIER",
-        help="dossier avec une copie par élève ; à utiliser avec --csv",
-    )
-    batch.add_argument("--csv", metavar="FICHIER", help="fichier CSV des notes de la classe")
-    batch.add_argument(
-        "--excel",
-        action="store_true",
-        help="CSV pour Excel en français : « ; » entre les cellules, virgule décimale, BOM",
-    )
-    batch.add_argument(
-        "--html",
-        metavar="FICHIER",
-        help="écrit la page HTML de la classe (graphiques des totaux et de chaque test)",
-    )
-    batch.add_argument(
-        "--roster",
-        metavar="FICHIER",
-        help="roster exporté de GitHub Classroom : ajoute la colonne identifiant, une ligne par "
-        "élève du roster",
-    )
-    batch.add_argument(
-        "--reports",
-        metavar="DOSSIER",
-        help="écrit dans ce dossier le rapport de chaque élève (texte et JSON), à lui renvoyer",
-    )
+    add_class_options(parser)
     return parser
 
 
@@ -218,8 +192,10 @@ def stop_on_signals() -> Iterator[None]:
 def _main(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     catalogue = load_catalogue()
     only = parse_only(args.only, catalogue, args.assignment)
-    if args.submissions is not None or args.csv is not None:
-        return _grade_class(args, only)
+    if args.merge_rows is not None:
+        return merge_class_command(args)
+    if any(value is not None for value in (args.submissions, args.csv, args.rows, args.shard)):
+        return grade_class_command(args, only, _sandbox)
     for option, value in (
         ("--reports", args.reports),
         ("--html", args.html),
@@ -324,49 +300,6 @@ def _grade(
         public_only=public_only,
         sandbox=sandbox,
         modules_required=modules_required,
-    )
-
-
-def _grade_class(args: argparse.Namespace, only: list[str] | None) -> int:
-    if args.submissions is None or args.csv is None:
-        raise UsageError("--submissions et --csv vont ensemble : donnez les deux")
-    conflicting = [
-        option
-        for option, value in (
-            ("--target", args.target),
-            ("--format", args.format),
-            ("--output", args.output),
-            ("--min-score", args.min_score),
-            ("--timing", args.timing),
-        )
-        if value is not None
-    ]
-    if args.public_only:
-        conflicting.append("--public-only")
-    if conflicting:
-        raise UsageError(f"--submissions ne se combine pas avec {', '.join(conflicting)}")
-    submissions = Path(args.submissions)
-    if not submissions.is_dir():
-        raise UsageError(f"le dossier « {submissions} » n'existe pas")
-    sandbox = _sandbox(args)
-    try:
-        from grader.tools.batch import grade_class
-    except ImportError as exc:
-        raise UsageError(
-            f"la correction d'une classe n'est pas disponible ({type(exc).__name__} : {exc})"
-        ) from exc
-    reports = Path(args.reports) if args.reports is not None else None
-    return grade_class(
-        submissions,
-        Path(args.csv),
-        only=only,
-        jobs=args.jobs,
-        sandbox=sandbox,
-        reports=reports,
-        assignment=args.assignment,
-        html=Path(args.html) if args.html is not None else None,
-        excel=args.excel,
-        roster=Path(args.roster) if args.roster is not None else None,
     )
 
 

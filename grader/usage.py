@@ -71,6 +71,8 @@ def _translate_argparse(message: str) -> str:
     option, _, detail = message.removeprefix("argument ").partition(": ")
     if detail.startswith("expected one argument"):
         return f"{option} attend une valeur"
+    if detail.startswith("expected at least one argument"):
+        return f"{option} attend au moins une valeur"
     if detail.startswith(("invalid int value: ", "invalid float value: ")):
         return f"{option} attend un nombre, pas {detail.partition(': ')[2]}"
     if detail.startswith("invalid choice: "):

@@ -3,7 +3,7 @@
 Its shape is checked against what Classroom and its reporter expect, its
 grading step is run here against a fake student checkout (the kit checked
 out in `.kit`, as the workflow does), and a GitHub Actions linter checks the
-file when one is installed.
+file when one is installed, and the instructors' workflow too.
 """
 
 from __future__ import annotations
@@ -326,7 +326,12 @@ def find_tool(name: str) -> str | None:
     return shutil.which(name)
 
 
-def test_workflow_passes_a_github_actions_linter() -> None:
+# The students' workflow, and the instructors' (`test_grade_class_workflow.py`).
+LINTED = [WORKFLOW, ROOT / ".github" / "workflows" / "grade-class.yml"]
+
+
+@pytest.mark.parametrize("workflow", LINTED, ids=lambda path: path.name)
+def test_workflow_passes_a_github_actions_linter(workflow: Path) -> None:
     # zizmor installs from PyPI with its binary and runs offline; actionlint's
     # PyPI package downloads its binary at install time, which CI cannot do.
     zizmor = find_tool("zizmor")
@@ -339,7 +344,7 @@ def test_workflow_passes_a_github_actions_linter() -> None:
             "--no-progress",
             "--config",
             str(Path(__file__).with_name("zizmor.yml")),
-            str(WORKFLOW),
+            str(workflow),
         ],
         capture_output=True,
         text=True,

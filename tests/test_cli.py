@@ -422,6 +422,8 @@ def batch(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
         html: Path | None = None,
         excel: bool = False,
         roster: Path | None = None,
+        shard: object = None,
+        rows_path: Path | None = None,
     ) -> int:
         calls.append(
             {

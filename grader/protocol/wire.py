@@ -1,4 +1,8 @@
-"""Records as JSON and as length-prefixed frames, checked field by field on the way in."""
+"""Records as JSON and as length-prefixed frames, checked field by field on the way in.
+
+Also the class's rows a shard of a class's grading hands to the merge
+(`grader.tools.shards`): the same records, the same checks.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,9 @@ import math
 import struct
 import types
 import typing
+from collections import abc
 from dataclasses import MISSING, fields, is_dataclass
+from enum import Enum
 from typing import Any, Protocol, Union, get_args, get_origin
 
 from grader.protocol.values import ProtocolError, decode_value, encode_value
@@ -42,13 +48,15 @@ def _to_wire(obj: Any, hint: Any) -> Any:
         return encode_value(obj)
     if is_dataclass(obj) and not isinstance(obj, type):
         return to_wire(obj)
+    if isinstance(obj, Enum):
+        return obj.value
     origin = get_origin(hint)
     if origin is tuple:
         args = get_args(hint)
         if len(args) == 2 and args[1] is Ellipsis:
             return [_to_wire(v, args[0]) for v in obj]
         return [_to_wire(v, a) for v, a in zip(obj, args, strict=True)]
-    if origin is dict:
+    if origin in (dict, abc.Mapping):
         return {str(k): _to_wire(v, get_args(hint)[1]) for k, v in obj.items()}
     if origin in (Union, types.UnionType):
         if obj is None:
@@ -122,11 +130,17 @@ def _check(data: Any, hint: Any, where: str) -> Any:
         if len(data) != len(args):
             raise ProtocolError(f"{where} : longueur inattendue")
         return tuple(_check(v, a, where) for v, a in zip(data, args, strict=True))
-    if origin is dict:
+    if origin in (dict, abc.Mapping):
         if type(data) is not dict:
             raise ProtocolError(f"{where} : dictionnaire attendu")
         value_hint = get_args(hint)[1]
         return {str(k): _check(v, value_hint, where) for k, v in data.items()}
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        # One of the enumeration's own values, of their exact type (no 1 for True).
+        members = {member.value: member for member in hint}
+        if type(data) not in {type(value) for value in members} or data not in members:
+            raise ProtocolError(f"{where} : valeur inconnue")
+        return members[data]
     if isinstance(hint, type) and is_dataclass(hint):
         return _record(data, hint)
     raise ProtocolError(f"{where} : forme non prise en charge")  # pragma: no cover

@@ -10,6 +10,11 @@ found in ``exercises/``, at the folder's root, or one level down. No cell a
 student chose can become a spreadsheet formula. The run ends on the class's
 summary, also written as an HTML page with ``--html`` (``class_page``).
 
+With ``--shard K/N`` only the K-th of N parts of the class is graded, and
+``--rows FILE`` writes its rows as one record (``shards``); ``--merge-rows``
+(``merge``) makes the class's sheet, summary and page of the parts, by the
+same `write_class` as a run that grades the whole class.
+
 Student code never runs in this process: each submission is graded by
 `grader.runner.grade`, which runs every exercise in a child process under its
 own time limits. A broken or hostile submission therefore costs at most its
@@ -40,17 +45,18 @@ from grader.formats.words import points
 from grader.isolation.sandbox import Mode, Sandbox, choose
 from grader.metadata import load_catalogue
 from grader.results import Cause, ExerciseResult, Report, Status
-from grader.tools import class_page
-from grader.tools.class_sheet import PROBLEM_COLUMN, Row, report_names, write_csv, write_reports
-from grader.tools.copies import find_submissions, locate
-from grader.tools.roster import (
-    RosterError,
-    Student,
-    absent_rows,
-    owners,
-    read_roster,
-    with_owner,
+from grader.tools import shards
+from grader.tools.class_sheet import (
+    Row,
+    outputs_problem,
+    report_names,
+    write_class,
+    write_csv,
+    write_reports,
 )
+from grader.tools.copies import find_submissions, locate
+from grader.tools.roster import RosterError, Student, owners, read_roster, with_owner
+from grader.tools.shards import Shard
 from grader.tools.tampering import edited_in_copy, protected_files, tampering_text
 
 EXIT_OK = 0
@@ -249,7 +255,7 @@ def _reference(assignment: str | None, out: TextIO) -> dict[str, bytes] | None:
 
 def grade_class(
     submissions: Path,
-    csv_path: Path,
+    csv_path: Path | None,
     *,
     only: Sequence[str] | None = None,
     jobs: int | None = None,
@@ -262,6 +268,8 @@ def grade_class(
     html: Path | None = None,
     excel: bool = False,
     roster: Path | None = None,
+    shard: Shard | None = None,
+    rows_path: Path | None = None,
 ) -> int:
     """Grade every student folder of `submissions` into `csv_path`; the exit status.
 
@@ -277,19 +285,23 @@ def grade_class(
     the class's page (`grader.tools.class_page`). `excel`: the CSV as French
     Excel opens it (`write_csv`). `roster`: Classroom's roster export, for
     each student's identifier and a row for every student (`grader.tools.roster`).
+    `shard`: grade only that part of the class's folders (`shards.pick`);
+    `rows_path`: where to write the rows graded, as one record for
+    `--merge-rows` (`shards.ShardRecord`), once they are all graded. Either
+    or both of `csv_path` and `rows_path`; no roster with a shard (the merge
+    applies it, to the whole class).
     """
     out = sys.stderr if stream is None else stream
     if not submissions.is_dir():
         print(f"{PROG} : erreur : le dossier « {submissions} » n'existe pas", file=out)
         return EXIT_USAGE
-    if csv_path.is_dir() or not csv_path.parent.is_dir():
-        print(f"{PROG} : erreur : impossible d'écrire « {csv_path} »", file=out)
-        return EXIT_USAGE
-    if html is not None and (html.is_dir() or not html.parent.is_dir()):
-        print(f"{PROG} : erreur : impossible d'écrire « {html} »", file=out)
-        return EXIT_USAGE
-    if reports is not None and (reports.is_file() or not reports.parent.is_dir()):
-        print(f"{PROG} : erreur : impossible d'écrire les rapports dans « {reports} »", file=out)
+    unwritable = outputs_problem(csv_path, html, reports, rows_path)
+    if unwritable is None and csv_path is None and rows_path is None:
+        unwritable = "rien à écrire : donnez --csv, ou --rows pour une partie de la classe"
+    if unwritable is None and shard is not None and roster is not None:
+        unwritable = "--roster va avec --merge-rows quand la classe est corrigée en parties"
+    if unwritable is not None:
+        print(f"{PROG} : erreur : {unwritable}", file=out)
         return EXIT_USAGE
     catalogue = load_catalogue()
     exercise_ids = list(only) if only else list(catalogue.default.exercises)
@@ -313,33 +325,40 @@ def grade_class(
     found = owners([f.name for f in folders], students or [])
     max_scores = {e.id: e.max_score for e in catalogue.exercises}
     kit = _reference(assignment, out)
-    workers = max(1, min(jobs or default_workers(), len(folders)))
-    rows: dict[str, Row] = {}
+    # Every part of the class sees the same folders: a report's file name is the same
+    # whichever part graded its copy.
     files = report_names([f.name for f in folders])
+    part = shard or Shard(1, 1)
+    graded = shards.pick(folders, part)
+    workers = max(1, min(jobs or default_workers(), len(graded)))
+    rows: dict[str, Row] = {}
+    raw: dict[str, Row] = {}  # before the roster: what a part's record holds
 
     with ExitStack() as stack:
         engine, stop = (grade, _nothing) if grade is not None else _engine(stack, out, sandbox)
 
         def grade_one(folder: Path) -> Row:
-            row = grade_submission(
+            return grade_submission(
                 folder, exercise_ids, only=only, grade=engine, max_scores=max_scores, kit=kit
             )
-            return row if students is None else with_owner(row, found.get(folder.name))
 
-        reporter = stack.enter_context(_progress(len(folders), out, progress))
+        reporter = stack.enter_context(_progress(len(graded), out, progress))
         executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="copie")
         try:
-            futures = {executor.submit(grade_one, f): f for f in folders}
+            futures = {executor.submit(grade_one, f): f for f in graded}
             for future in as_completed(futures):
-                row = future.result()
+                raw_row = future.result()
+                raw[raw_row.name] = raw_row
+                row = raw_row if students is None else with_owner(raw_row, found.get(raw_row.name))
                 rows[row.name] = row
                 if reports is not None:
                     write_reports(row, reports, files[row.name])
                 reporter.done(row)
                 # Rewritten after each copy: if the run is stopped (Ctrl-C, a
                 # copy that kills the grader), the grades so far are kept.
-                done = [rows[f.name] for f in folders if f.name in rows]
-                write_csv(done, exercise_ids, csv_path, excel=excel, identifiers=bool(students))
+                if csv_path is not None:
+                    done = [rows[f.name] for f in graded if f.name in rows]
+                    write_csv(done, exercise_ids, csv_path, excel=excel, identifiers=bool(students))
         except BaseException:
             stop()
             raise
@@ -347,24 +366,29 @@ def grade_class(
             # On Ctrl-C, submissions not yet started are dropped at once.
             executor.shutdown(wait=True, cancel_futures=True)
 
-    ordered = [rows[f.name] for f in folders]
-    if students is not None:
-        # Every student of the roster gets a row, a repository or not.
-        top = float(sum(max_scores.get(i, 0.0) for i in exercise_ids))
-        ordered += absent_rows(students, found, exercise_ids, top)
-        write_csv(ordered, exercise_ids, csv_path, excel=excel, identifiers=True)
-    print(class_page.summary(ordered, exercise_ids), file=out)
-    if html is not None:
-        partial = html.with_name(f".{html.name}.partiel")
-        partial.write_text(
-            class_page.page(ordered, exercise_ids, f"Classe : {submissions.name}"), encoding="utf-8"
-        )
-        partial.replace(html)
-        print(f"Page de la classe : {html}", file=out)
-    flagged = sum(1 for row in ordered if row.problem)
-    plural = "s" if len(ordered) > 1 else ""
-    message = f"{len(ordered)} copie{plural} corrigée{plural}, notes dans {csv_path}"
-    if flagged:
-        message += f" ; {flagged} à vérifier (colonne {PROBLEM_COLUMN})"
-    print(message, file=out)
+    if rows_path is not None:
+        # Written once, whole, when every copy of the part is graded: a merge
+        # never takes a part that was stopped halfway.
+        names = [f.name for f in folders]
+        done = [raw[f.name] for f in graded]
+        kind = assignment or catalogue.default.id
+        shards.write_record(rows_path, kind, exercise_ids, submissions.name, names, part, done)
+    ordered = [rows[f.name] for f in graded]
+    if csv_path is None:  # a part of the class, for --merge-rows
+        plural = "s" if len(ordered) > 1 else ""
+        count = f"{len(ordered)} copie{plural} corrigée{plural} sur {len(folders)}"
+        print(f"Partie {part} : {count}, lignes dans {rows_path}", file=out)
+        return EXIT_OK
+    write_class(
+        ordered,
+        exercise_ids,
+        csv_path,
+        html=html,
+        excel=excel,
+        students=students,
+        found=found,
+        max_total=float(sum(max_scores.get(i, 0.0) for i in exercise_ids)),
+        classe=submissions.name,
+        stream=out,
+    )
     return EXIT_OK

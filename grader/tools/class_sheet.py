@@ -2,7 +2,9 @@
 
 One `Row` per student folder; the sheet is rewritten whole after each copy
 (`write_csv`), so an interrupted run keeps the grades so far. No cell a
-student chose (a folder's name, an explanation) can become a formula.
+student chose (a folder's name, an explanation) can become a formula. At the
+end, `write_class` writes the sheet, the summary and the page from the rows,
+the same whether the class was graded in one run or in parts merged.
 """
 
 from __future__ import annotations
@@ -12,9 +14,13 @@ import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 from grader.formats.words import points
 from grader.results import Report, clean_text
+
+if TYPE_CHECKING:
+    from grader.tools.roster import Student
 
 NAME_COLUMN = "eleve"
 IDENTIFIER_COLUMN = "identifiant"  # with a roster only (`grader.tools.roster`)
@@ -126,3 +132,64 @@ def write_csv(
     partial = path.with_name(f".{path.name}.partiel")
     partial.write_text(buffer.getvalue(), encoding="utf-8-sig" if excel else "utf-8")
     partial.replace(path)
+
+
+def outputs_problem(
+    csv_path: Path | None,
+    html: Path | None,
+    reports: Path | None,
+    rows_path: Path | None = None,
+) -> str | None:
+    """Why one of a class's outputs cannot be written, in French; None when all can."""
+    for path in (csv_path, html, rows_path):
+        if path is not None and (path.is_dir() or not path.parent.is_dir()):
+            return f"impossible d'écrire « {path} »"
+    if reports is not None and (reports.is_file() or not reports.parent.is_dir()):
+        return f"impossible d'écrire les rapports dans « {reports} »"
+    return None
+
+
+def write_class(
+    rows: Sequence[Row],
+    exercise_ids: Sequence[str],
+    csv_path: Path,
+    *,
+    html: Path | None,
+    excel: bool,
+    students: Sequence[Student] | None,
+    found: Mapping[str, Student],
+    max_total: float,
+    classe: str,
+    stream: TextIO,
+) -> None:
+    """The class's sheet, summary and page from its copies' rows, in the folders' order.
+
+    The one ending of a class's grading, whether it graded the class in one
+    run or merged its parts (`grader.tools.merge`): the same rows give the
+    same files, byte for byte. `rows` already hold their roster's identifier;
+    with a roster (`students`), each of its students without a repository
+    (`found`: each folder's student) gets a row too, 0 of `max_total`.
+    """
+    from grader.tools import class_page
+    from grader.tools.roster import absent_rows  # roster's rows are ours: imported here
+
+    out = stream
+    ordered = list(rows)
+    if students is not None:
+        # Every student of the roster gets a row, a repository or not.
+        ordered += absent_rows(students, found, exercise_ids, max_total)
+    write_csv(ordered, exercise_ids, csv_path, excel=excel, identifiers=students is not None)
+    print(class_page.summary(ordered, exercise_ids), file=out)
+    if html is not None:
+        partial = html.with_name(f".{html.name}.partiel")
+        partial.write_text(
+            class_page.page(ordered, exercise_ids, f"Classe : {classe}"), encoding="utf-8"
+        )
+        partial.replace(html)
+        print(f"Page de la classe : {html}", file=out)
+    flagged = sum(1 for row in ordered if row.problem)
+    plural = "s" if len(ordered) > 1 else ""
+    message = f"{len(ordered)} copie{plural} corrigée{plural}, notes dans {csv_path}"
+    if flagged:
+        message += f" ; {flagged} à vérifier (colonne {PROBLEM_COLUMN})"
+    print(message, file=out)
