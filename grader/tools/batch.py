@@ -46,6 +46,7 @@ from grader.isolation.sandbox import Mode, Sandbox, choose
 from grader.metadata import load_catalogue
 from grader.results import Cause, ExerciseResult, Report, Status
 from grader.tools import shards
+from grader.tools.class_page import copies
 from grader.tools.class_sheet import (
     Row,
     outputs_problem,
@@ -375,8 +376,7 @@ def grade_class(
         shards.write_record(rows_path, kind, exercise_ids, submissions.name, names, part, done)
     ordered = [rows[f.name] for f in graded]
     if csv_path is None:  # a part of the class, for --merge-rows
-        plural = "s" if len(ordered) > 1 else ""
-        count = f"{len(ordered)} copie{plural} corrigée{plural} sur {len(folders)}"
+        count = f"{copies(len(ordered), graded=True)} sur {len(folders)}"
         print(f"Partie {part} : {count}, lignes dans {rows_path}", file=out)
         return EXIT_OK
     write_class(

@@ -107,6 +107,12 @@ def stats(rows: Sequence[Row], exercise_ids: Sequence[str]) -> ClassStats | None
     )
 
 
+def copies(n: int, *, graded: bool = False) -> str:
+    """« 1 copie », « 3 copies », « 1 copie corrigée »: a count of copies in French."""
+    word = "copie" if n <= 1 else "copies"
+    return f"{n} {word}{' corrigée' if graded else ''}{'s' if graded and n > 1 else ''}"
+
+
 def band_label(top: float, band: int) -> str:
     return f"{points(top * band / BANDS)}–{points(top * (band + 1) / BANDS)}"
 
@@ -118,7 +124,7 @@ def summary(rows: Sequence[Row], exercise_ids: Sequence[str]) -> str:
         return "Aucune copie n'a pu être corrigée."
     top = found.top
     lines = [
-        f"Classe : {len(found.totals)} copies corrigées sur {found.copies} ; "
+        f"Classe : {copies(len(found.totals), graded=True)} sur {found.copies} ; "
         f"moyenne {points(found.mean)}/{points(top)}, "
         f"médiane {points(found.median)}/{points(top)}, "
         f"de {points(found.totals[0])} à {points(found.totals[-1])}.",
@@ -133,7 +139,7 @@ def summary(rows: Sequence[Row], exercise_ids: Sequence[str]) -> str:
         ]
     if found.pitfalls:
         common = ", ".join(
-            f"{DIAGNOSTIC_LABELS.get(kind, kind)} ({n} copies)" for kind, n in found.pitfalls[:5]
+            f"{DIAGNOSTIC_LABELS.get(kind, kind)} ({copies(n)})" for kind, n in found.pitfalls[:5]
         )
         lines.append(f"Pièges les plus fréquents : {common}.")
     if tampered := tampered_copies(rows):
@@ -238,7 +244,7 @@ def page(rows: Sequence[Row], exercise_ids: Sequence[str], title: str = "Classe"
     else:
         top = points(found.top)
         parts.append(
-            f'<p id="resume">{len(found.totals)} copies corrigées sur {found.copies} ; '
+            f'<p id="resume">{copies(len(found.totals), graded=True)} sur {found.copies} ; '
             f"moyenne {points(found.mean)}/{top}, médiane {points(found.median)}/{top}, "
             f"de {points(found.totals[0])} à {points(found.totals[-1])}.</p>"
         )
@@ -253,7 +259,7 @@ def page(rows: Sequence[Row], exercise_ids: Sequence[str], title: str = "Classe"
         if found.pitfalls:
             parts.append("<h2>Pièges les plus fréquents</h2><ul>")
             parts += [
-                f"<li>{esc(DIAGNOSTIC_LABELS.get(kind, kind))} : {n} copies</li>"
+                f"<li>{esc(DIAGNOSTIC_LABELS.get(kind, kind))} : {copies(n)}</li>"
                 for kind, n in found.pitfalls
             ]
             parts.append("</ul>")

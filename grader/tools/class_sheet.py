@@ -188,8 +188,7 @@ def write_class(
         partial.replace(html)
         print(f"Page de la classe : {html}", file=out)
     flagged = sum(1 for row in ordered if row.problem)
-    plural = "s" if len(ordered) > 1 else ""
-    message = f"{len(ordered)} copie{plural} corrigée{plural}, notes dans {csv_path}"
+    message = f"{class_page.copies(len(ordered), graded=True)}, notes dans {csv_path}"
     if flagged:
         message += f" ; {flagged} à vérifier (colonne {PROBLEM_COLUMN})"
     print(message, file=out)
