@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from grader.formats import timeline
-from grader.formats.words import DIAGNOSTIC_LABELS, points
+from grader.formats.words import DIAGNOSTIC_LABELS, cut, points
 from grader.results import Report, Status
 
 if TYPE_CHECKING:
@@ -200,7 +200,9 @@ def _charts(found: ClassStats) -> tuple[str, str]:
     # pygal draws a horizontal chart's first label at the bottom: the least
     # passed test ends up on top.
     ordered = list(reversed(found.rates))
-    rates.x_labels = [f"{r.exercise} : {r.title}" for r in ordered]
+    # A test's whole title would leave the bars a sliver of the width: the
+    # exercise by its number, the title cut, still name the test.
+    rates.x_labels = [cut(f"{r.exercise.split('_')[0]} : {r.title}", 60) for r in ordered]
     rates.add("réussite", [r.percent for r in ordered])
     return _svg(spread, 1), _svg(rates, 2)
 
