@@ -94,7 +94,7 @@ défaut : c'est lui qu'on attend ici (les tests envoient au plus cinq
 requêtes à la fois, qu'il traite toutes ensemble). Pour un vrai calcul en
 Python pur, on prendrait un `ProcessPoolExecutor` (voir le cours) ; ici le
 calcul est simulé, le pool de threads suffit, et le correcteur ne sait pas
-suivre un calcul envoyé à un autre processus : n'utilisez pas de
+suivre un calcul envoyé à un autre processus : il refuse un
 `ProcessPoolExecutor` dans cet exercice.
 
 Exemple d'exécution

@@ -62,6 +62,13 @@ CASES = {
         10,
     ),
     "flood": (Status.FAILED, ["travail(2) a renvoyé 0"], 10),
+    # A forked worker would inherit the virtual clock with no loop to move it:
+    # refused at once and said, rather than a real-time limit per test.
+    "process_pool": (
+        Status.ERROR,
+        ["a voulu créer un autre processus", "exo.py, ligne 12", "asyncio.to_thread"],
+        10,
+    ),
 }
 
 

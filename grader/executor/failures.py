@@ -23,6 +23,16 @@ class OsExitCalled(SystemExit):
     """What `os._exit` raises in the executor, instead of killing it silently."""
 
 
+class ForkRefused(OSError):
+    """What `os.fork` raises in the executor: a process pool's workers or a fork of the student's.
+
+    A forked child inherits the virtual clock with no loop to move it: its
+    first sleep would wait for ever, and its work would never be timed. Its
+    parent gets this at once, and the judge words it, rather than a real-time
+    limit blamed on an endless loop.
+    """
+
+
 def forbid_os_exit(real: Callable[[int], Any]) -> Callable[[int], Any]:
     """`os._exit` as the student's code sees it: an exception the judge can word."""
 
@@ -31,6 +41,15 @@ def forbid_os_exit(real: Callable[[int], Any]) -> Callable[[int], Any]:
 
     _exit.__name__ = "_exit"
     return _exit
+
+
+def forbid_fork() -> Callable[[], int]:
+    """`os.fork` as the student's code sees it: refused, with an exception the judge can word."""
+
+    def fork() -> int:
+        raise ForkRefused("os.fork est refusé pendant la correction")
+
+    return fork
 
 
 def safe_str(exc: BaseException) -> str:
@@ -55,6 +74,8 @@ def _kind(exc: BaseException) -> str:
         return "not_implemented"
     if isinstance(exc, OsExitCalled):
         return "os_exit"
+    if isinstance(exc, ForkRefused):
+        return "fork"
     if isinstance(exc, SystemExit):
         return "system_exit"
     if isinstance(exc, KeyboardInterrupt):

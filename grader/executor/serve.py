@@ -30,7 +30,7 @@ from typing import Any, BinaryIO
 from grader import protocol as p
 from grader.executor.clock import TimeMachine, VirtualClock
 from grader.executor.diagnostics import Monitor
-from grader.executor.failures import forbid_os_exit
+from grader.executor.failures import forbid_fork, forbid_os_exit
 from grader.executor.runtime import load_module, perform
 
 
@@ -127,6 +127,7 @@ def run_executor(target: str, module: str, requests_fd: int, answers_fd: int, du
     """Serve one exercise's requests until the judge hangs up, then leave at once."""
     real_exit = os._exit
     os._exit = forbid_os_exit(real_exit)  # type: ignore[assignment]
+    os.fork = forbid_fork()
     sys.dont_write_bytecode = True  # never leave caches in the student's folder
     # On the judge's request (its real-time limit), every stack goes to the
     # dump pipe, so the report can name the student's line that was running.

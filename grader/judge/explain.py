@@ -41,6 +41,13 @@ def explain_error(call: str, error: p.ErrorInfo) -> StudentError:
             f"{call} a appelé os._exit({error.code!r}){at} : cela tue le programme sur-le-champ ; "
             "une fonction doit renvoyer son résultat"
         )
+    elif error.kind == "fork":
+        text = (
+            f"{call} a voulu créer un autre processus{at} (un ProcessPoolExecutor, "
+            "multiprocessing ou os.fork) : le correcteur ne peut pas suivre sur son horloge "
+            "virtuelle un calcul envoyé à un autre processus, et le refuse. Envoyez-le au pool "
+            "de threads : loop.run_in_executor(None, …) ou asyncio.to_thread(…)"
+        )
     elif error.kind == "system_exit":
         text = (
             f"{call} a appelé sys.exit({error.code!r}){at} : cela arrête tout le programme ; "

@@ -1,6 +1,12 @@
-"""Starts 200 processes that sleep for hours."""
+"""Starts 200 processes that sleep for hours.
+
+The executor refuses os.fork (an honest process pool gets a clear message);
+posix.fork, the same function under its own module, is what a hostile
+submission reaches for: the sandbox must still catch what it starts.
+"""
 import asyncio
 import os
+import posix
 from pathlib import Path
 
 # How long to sleep: a number the test chose, to find the processes again.
@@ -9,7 +15,7 @@ DUREE = (Path(__file__).parent / "cible.txt").read_text().strip()
 
 async def travail(x):
     for _ in range(200):
-        if os.fork() == 0:
+        if posix.fork() == 0:
             os.execv("/bin/sleep", ["sleep", DUREE])
     return 0
 
