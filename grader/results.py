@@ -108,7 +108,11 @@ class Timeline:
 
 
 # How a timing test may say its watched calls should run, and the words for it.
-SCHEDULES = {"ensemble": "tous en même temps", "a_la_suite": "l'un après l'autre"}
+SCHEDULES = {
+    "ensemble": "tous en même temps",
+    "a_la_suite": "l'un après l'autre",
+    "chaines": "chaque étape dès la fin de la précédente",
+}
 
 
 @dataclass(frozen=True)

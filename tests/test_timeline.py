@@ -311,6 +311,47 @@ def test_the_expected_schedule_keeps_each_call_as_long() -> None:
     assert expected(spans, "inconnu") == ()
 
 
+def test_in_chains_each_step_is_expected_when_the_one_it_follows_ends() -> None:
+    from grader.judge import timeline as judge_timeline
+    from grader.judge.harness import Execution
+    from grader.protocol import FakeSpec, Recorded
+
+    # Two chains done step by step: both first steps, then both second ones.
+    users = FakeSpec("fetch_user", rows=((7, 0.5, "zoe"), (3, 1.5, "lea")))
+    posts = FakeSpec("fetch_posts", rows=(("zoe", 1.0, ["z"]), ("lea", 0.25, ["l"])))
+    ex = Execution(
+        value=None,
+        elapsed=2.5,
+        t0=10.0,
+        lines=[],
+        pending=[],
+        blocking=[],
+        calls={
+            "fetch_user": [Recorded((7,), {}, 10.0, 10.5), Recorded((3,), {}, 10.0, 11.5)],
+            # The student read a decoy name for the second chain: it follows nothing.
+            "fetch_posts": [
+                Recorded(("zoe",), {}, 11.5, 12.5),
+                Recorded(("bob",), {}, 11.5, 11.75),
+            ],
+        },
+        fakes=(users, posts),
+    )
+    drawn = judge_timeline.build("toutes_les_chaines([7, 3])", ex, schedule="chaines")
+    assert drawn is not None and drawn.schedule == "chaines"
+    assert [(s.label, s.start, s.end) for s in drawn.expected] == [
+        ("fetch_user(7)", 0.0, 0.5),
+        ("fetch_user(3)", 0.0, 1.5),
+        # zoe's posts were due when fetch_user(7) returned zoe, at 0.5.
+        ("fetch_posts('zoe')", 0.5, 1.5),
+        ("fetch_posts('bob')", 0.0, 0.25),
+    ]
+    legend = (
+        f"{timeline.EXPECTED} : où l'appel était attendu (chaque étape dès la fin de la précédente)"
+    )
+    assert legend in timeline.plain(drawn).splitlines()
+    assert all(len(line) <= 80 for line in timeline.plain(drawn).splitlines())
+
+
 def test_where_a_call_was_expected_is_dotted_beside_its_bar() -> None:
     drawn = dataclasses.replace(
         SEQUENTIAL,

@@ -255,6 +255,9 @@ class Execution:
     calls: dict[str, list[p.Recorded]] = field(default_factory=dict)
     queues: list[list[p.Put]] = field(default_factory=list)
     still_running: bool = False
+    # The stand-ins the call ran with: what each fake returns for each input
+    # (a timeline's "chaines" schedule links a call to the one it follows).
+    fakes: tuple[p.FakeSpec, ...] = ()
 
     @property
     def texts(self) -> list[str]:
@@ -343,6 +346,7 @@ def run(
             calls={name: list(records) for name, records in obs.calls.items()},
             queues=[list(q) for q in obs.queues],
             still_running=obs.outcome == "still_running",
+            fakes=fake_specs,
         )
         link.last_run = (call, execution)
         return execution

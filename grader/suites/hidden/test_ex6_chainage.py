@@ -210,7 +210,7 @@ def _lignes_de(ex: Execution, c: Chaine) -> list[Any]:
 # -- tests --------------------------------------------------------------------------------
 
 
-@pytest.mark.timeline
+@pytest.mark.timeline(schedule="chaines")
 @given(chaines=lots(min_size=1, max_size=1))
 @example(chaines=[MELANGE[0]])
 @example(chaines=[GRAND])
@@ -264,7 +264,7 @@ def test_chaine_enchainee(student: Any, chaines: list[Chaine]) -> None:
     )
 
 
-@pytest.mark.timeline
+@pytest.mark.timeline(schedule="chaines")
 @given(chaines=lots(min_size=2))
 @example(chaines=MELANGE)
 def test_chaines_simultanees(student: Any, chaines: list[Chaine]) -> None:
@@ -313,7 +313,7 @@ def test_chaines_simultanees(student: Any, chaines: list[Chaine]) -> None:
         )
 
 
-@pytest.mark.timeline
+@pytest.mark.timeline(schedule="chaines")
 @given(chaines=lots())
 @example(chaines=MELANGE)
 @example(chaines=ENTIERS)
@@ -354,7 +354,7 @@ def test_total_egal_a_la_plus_longue(student: Any, chaines: list[Chaine]) -> Non
     )
 
 
-@pytest.mark.timeline
+@pytest.mark.timeline(schedule="chaines")
 @given(chaines=lots(min_size=2))
 @example(chaines=MELANGE)
 def test_lignes_dans_l_ordre_de_fin(student: Any, chaines: list[Chaine]) -> None:
