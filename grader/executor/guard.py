@@ -6,6 +6,7 @@ import asyncio
 import sys
 import types
 from dataclasses import dataclass
+from operator import is_not
 
 # Modules whose attributes student code must not rebind: the tools it is graded
 # on, the time functions the clock controls, and the executor itself (every
@@ -46,6 +47,8 @@ class Guard:
                 changed.append(module_name)
                 sys.modules[module_name] = module
             current = vars(module)
+            if _same_entries(saved, current):
+                continue
             for name in [k for k, v in saved.items() if current.get(k, _MISSING) is not v]:
                 if not name.startswith("__"):
                     changed.append(f"{module_name}.{name}")
@@ -54,3 +57,17 @@ class Guard:
             changed.append("la politique d'event loop (asyncio.set_event_loop_policy)")
             asyncio.set_event_loop_policy(self.policy)  # type: ignore[arg-type]
         return changed
+
+
+def _same_entries(saved: dict[str, object], current: dict[str, object]) -> bool:
+    """Whether `current` holds the very objects `saved` does, under the same keys, in order.
+
+    The usual answer, found in C by identity alone: `==` would call a
+    student's `__eq__`, which may lie. Anything else (an entry rebound,
+    added, removed or moved) takes the slow path, which names it.
+    """
+    return (
+        len(saved) == len(current)
+        and not any(map(is_not, saved, current))
+        and not any(map(is_not, saved.values(), current.values()))
+    )
