@@ -10,6 +10,7 @@ expects; it only reports.
 from __future__ import annotations
 
 import asyncio
+import importlib.machinery
 import importlib.util
 import inspect
 import io
@@ -17,7 +18,7 @@ import os
 import sys
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
-from types import ModuleType
+from types import CodeType, ModuleType
 from typing import Any, TextIO
 
 from grader import protocol as p
@@ -96,9 +97,36 @@ class _Discard(io.TextIOBase):
         return len(text)
 
 
-def load_module(path: str, name: str, clock: VirtualClock) -> tuple[ModuleType | None, p.Loaded]:
-    """Import the student's module afresh; the module and what the judge may know of it."""
-    spec = importlib.util.spec_from_file_location(name, path)
+class _CompiledOnce(importlib.machinery.SourceFileLoader):
+    """The student's file, read afresh for every test and compiled once per text.
+
+    Every test imports the module anew (a fresh namespace), and nothing is
+    written to disk (`sys.dont_write_bytecode`): without this each test
+    would compile the same source again.
+    """
+
+    def __init__(self, name: str, path: str, compiled: dict[bytes, CodeType]) -> None:
+        super().__init__(name, path)
+        self._compiled = compiled
+
+    def get_code(self, fullname: str) -> CodeType:
+        source = self.get_data(self.path)
+        code = self._compiled.get(source)
+        if code is None:
+            code = self._compiled[source] = self.source_to_code(source, self.path)
+        return code
+
+
+def load_module(
+    path: str, name: str, clock: VirtualClock, compiled: dict[bytes, CodeType]
+) -> tuple[ModuleType | None, p.Loaded]:
+    """Import the student's module afresh; the module and what the judge may know of it.
+
+    `compiled`: the code of each source text already compiled by this executor.
+    """
+    spec = importlib.util.spec_from_file_location(
+        name, path, loader=_CompiledOnce(name, path, compiled)
+    )
     if spec is None or spec.loader is None:
         info = p.ErrorInfo("unloadable", "ImportError", "le fichier ne peut pas être chargé")
         return None, p.Loaded(0, os.path.basename(path), error=info)

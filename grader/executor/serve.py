@@ -24,7 +24,7 @@ import random
 import signal
 import sys
 from collections.abc import Callable
-from types import ModuleType
+from types import CodeType, ModuleType
 from typing import Any, BinaryIO
 
 from grader import protocol as p
@@ -62,6 +62,8 @@ class Server:
         self.machine = TimeMachine(is_user_file=_user_files(target))
         self.monitor = Monitor()
         self.module: ModuleType | None = None
+        # The student's source compiled once, whatever the number of tests.
+        self.compiled: dict[bytes, CodeType] = {}
         self.clock: VirtualClock | None = None
         self._answers = answers
         # Kept from before any student code runs: rebinding os.write changes nothing here.
@@ -80,7 +82,7 @@ class Server:
             # Student code that draws at random draws the same numbers on every run.
             random.seed(request.seed)
             self.monitor.begin_test(self.clock)
-            self.module, loaded = load_module(self.path, self.name, self.clock)
+            self.module, loaded = load_module(self.path, self.name, self.clock, self.compiled)
             return p.Loaded(
                 request.seq, loaded.file, loaded.attributes, loaded.error, loaded.tampered
             )
