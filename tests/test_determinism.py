@@ -101,3 +101,18 @@ def test_same_report_with_an_endless_loop_and_diagnostics(
     assert "timeout" in statuses
     noted = {e["id"] for e in report["exercises"] if e["diagnostics"]}
     assert {"ex1_sync_vs_async", "ex2_telechargeur", "ex3_timeouts"} <= noted
+
+
+def test_tasks_left_running_are_listed_in_the_order_they_were_made(
+    grade: Callable[..., Report],
+) -> None:
+    # asyncio.all_tasks is a weak set: its order follows memory addresses, and
+    # a report listing it as it comes differs from one run to the next.
+    import re
+
+    folder = CASES / "ex3_timeouts" / "wait_sans_annuler"
+    [exercise] = grade(folder, only=["ex3_timeouts"]).exercises
+    left = next(t for t in exercise.tests if t.id == "aucune_tache_restante")
+    numbers = [int(n) for n in re.findall(r"Task-(\d+)", left.message)]
+    assert len(numbers) >= 3, left.message
+    assert numbers == sorted(numbers), left.message

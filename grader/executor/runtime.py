@@ -30,6 +30,7 @@ from grader.executor.clock import (
     VirtualEventLoop,
     VirtualTimeError,
     task_location,
+    task_order,
 )
 from grader.executor.failures import error_info, safe_str
 from grader.executor.fakes import Recorder, RecordingQueue, drain, make_fake, make_spy
@@ -336,7 +337,7 @@ def _run_awaitable(
             value = loop.run_until_complete(task)
         finally:
             # Tasks the student's code left behind, seen before they are cleaned up.
-            for other in asyncio.all_tasks(loop):
+            for other in sorted(asyncio.all_tasks(loop), key=task_order):
                 if other is not task and other not in helpers and not other.done():
                     where = task_location(other, clock.is_user_file)
                     pending.append(f"{other.get_name()} ({where})" if where else other.get_name())

@@ -107,3 +107,15 @@ def task_location(task: asyncio.Task[Any], is_user_file: Callable[[str], bool]) 
             best = line_location(frame.f_code.co_filename, frame.f_lineno, frame.f_code.co_name)
         coro = getattr(coro, "cr_await", None)
     return best
+
+
+def task_order(task: asyncio.Task[Any]) -> tuple[int, str]:
+    """A task's place when tasks are listed: asyncio's own tasks by creation, named ones by name.
+
+    `asyncio.all_tasks` is a weak set, whose order follows memory addresses:
+    every list of tasks a report shows is sorted by this, so that the same
+    program gives the same report.
+    """
+    name = task.get_name()
+    number = name.removeprefix("Task-")
+    return (int(number), "") if number.isdigit() else (0, name)

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from grader.executor.clock.errors import BusyLoopError, DeadlockError, Location, StuckTask
-from grader.executor.clock.locations import line_location, task_location, user_frame
+from grader.executor.clock.locations import line_location, task_location, task_order, user_frame
 
 if TYPE_CHECKING:
     from grader.executor.clock.virtual_clock import VirtualClock
@@ -267,9 +267,7 @@ class VirtualEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,valid-ty
         raise DeadlockError(self._stuck_tasks())
 
     def _stuck_tasks(self) -> list[StuckTask]:
-        tasks = sorted(
-            (t for t in asyncio.all_tasks(self) if not t.done()), key=lambda t: t.get_name()
-        )
+        tasks = sorted((t for t in asyncio.all_tasks(self) if not t.done()), key=task_order)
         return [StuckTask(t.get_name(), task_location(t, self._clock.is_user_file)) for t in tasks]
 
     # -- real work in flight -------------------------------------------------------

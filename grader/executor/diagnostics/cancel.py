@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from grader import source
-from grader.executor.clock import Location, VirtualEventLoop, line_location
+from grader.executor.clock import Location, VirtualEventLoop, line_location, task_order
 from grader.executor.diagnostics.common import (
     Context,
     chain,
@@ -25,7 +25,6 @@ from grader.executor.diagnostics.common import (
     frame_location,
     module,
     quoted,
-    task_order,
 )
 from grader.executor.diagnostics.detector import Detector
 

@@ -156,12 +156,6 @@ def module_of(code: types.CodeType | None) -> str:
     return "asyncio" if code.co_filename.startswith(asyncio_dir) else ""
 
 
-def task_order(task: asyncio.Task[Any]) -> tuple[int, str]:
-    name = task.get_name()
-    number = name.removeprefix("Task-")
-    return (int(number), "") if number.isdigit() else (0, name)
-
-
 def chain(task: asyncio.Task[Any]) -> list[types.FrameType]:
     """The frames of a suspended task's chain of awaits, outermost first."""
     frames = []

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from grader.executor.clock import Location, VirtualEventLoop
+from grader.executor.clock import Location, VirtualEventLoop, task_order
 from grader.executor.diagnostics.common import (
     SEE_QUEUE,
     chain,
@@ -22,7 +22,6 @@ from grader.executor.diagnostics.common import (
     frame_location,
     module,
     quoted,
-    task_order,
 )
 from grader.executor.diagnostics.detector import Detector
 

@@ -10,13 +10,12 @@ import asyncio
 import weakref
 from typing import Any
 
-from grader.executor.clock import VirtualEventLoop, task_location
+from grader.executor.clock import VirtualEventLoop, task_location, task_order
 from grader.executor.diagnostics.common import (
     Context,
     quoted,
     raised_at,
     short,
-    task_order,
 )
 from grader.executor.diagnostics.detector import Detector
 
