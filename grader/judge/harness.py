@@ -17,6 +17,10 @@ stop, or an executor that cannot be believed.
 The judge checks what it can of each observation (virtual time never goes
 back, a faked call lasts at least its delay): a broken one is an
 `ExecutorLost`, never a pass.
+
+Long because it is the suites' one entry point: every suite imports what it
+needs from here, and the checks that several exercises share (`same_lines`)
+live here rather than in copies.
 """
 
 from __future__ import annotations
@@ -63,6 +67,7 @@ __all__ = [
     "norm",
     "require",
     "run",
+    "same_lines",
     "show",
 ]
 
@@ -162,6 +167,29 @@ def line_diff(printed: str, expected: str) -> str:
 
     caret = " " * (len("  affiché : « ") + (1 if start else 0) + at - start) + "^"
     return f"\n  affiché : « {window(printed)} »\n  attendu : « {window(expected)} »\n{caret}"
+
+
+def same_lines(call: str, printed: list[str], expected: list[str]) -> None:
+    """Assert that `call` printed exactly the lines of the statement's sample run.
+
+    `printed` and `expected` are the lines as compared (usually `norm`-ed). The
+    first missing or different line fails, with a caret under its first wrong
+    character, then a line too many; the messages are the same in every suite
+    that compares a whole printout with the statement's example.
+    """
+    for i, ligne in enumerate(expected):
+        assert i < len(printed), (
+            f"{call} n'a affiché que {len(printed)} ligne(s) ; la ligne {i + 1} attendue "
+            f"est « {ligne} »"
+        )
+        assert printed[i] == ligne, (
+            f"{call} : la ligne {i + 1} affichée n'est pas celle de l'exemple d'exécution de "
+            f"l'énoncé{line_diff(printed[i], ligne)}"
+        )
+    assert len(printed) == len(expected), (
+        f"{call} a affiché {len(printed)} lignes ; attendu {len(expected)} : la ligne en trop "
+        f"est « {printed[len(expected)]} »"
+    )
 
 
 def show(value: Any, limit: int = 200) -> str:

@@ -32,20 +32,12 @@ from grader.judge.harness import (
     show,
 )
 
+# Helpers shared with the public tests, which always ship alongside these.
+from grader.suites.public.test_ex10_pieges import _ligne, _verifier_hors_boucle
+
 LIRE = "lire_profil_bloquant"
 CALCULER = "calculer_score"
 JOURNAL = "journaliser"
-
-REMEDE = {
-    LIRE: (
-        "la lecture bloquante confiée à un thread (asyncio.to_thread), pour que l'event loop "
-        "serve les autres requêtes pendant qu'elle attend"
-    ),
-    CALCULER: (
-        "le calcul confié à l'exécuteur par défaut de la boucle (run_in_executor, ou "
-        "asyncio.to_thread), pour que l'event loop reste libre pendant qu'il tourne"
-    ),
-}
 
 
 @dataclass(frozen=True)
@@ -146,19 +138,6 @@ def _lancer(student: Any, fonction: str, arg: Any, service: Service) -> Executio
     )
 
 
-def _verifier_hors_boucle(ex: Execution, appel: str, nom: str) -> None:
-    bloque = ex.blocked_by(nom)
-    if bloque:
-        premier = bloque[0]
-        ou = f" ({premier.where})" if premier.where else ""
-        raise AssertionError(
-            f"{appel} : {nom} a tourné sur le thread de l'event loop{ou} et l'a bloquée pendant "
-            f"{premier.duration:.2f} s (à {fmt_t(premier.at - ex.t0)}) : appelée directement "
-            f"dans une coroutine, une fonction synchrone fige tout le programme. Attendu : "
-            f"{REMEDE[nom]} (voir « Les pièges classiques »)"
-        )
-
-
 def _une_note(ex: Execution) -> str:
     """The run's first blocking call and which function made it, for a failed timing test."""
     for nom in (LIRE, CALCULER):
@@ -170,10 +149,6 @@ def _une_note(ex: Execution) -> str:
                 "n'avance (voir « Les pièges classiques »)"
             )
     return ""
-
-
-def _ligne(ex: Execution, texte: str) -> float | None:
-    return next((ln.t for ln in ex.lines if norm(ln.text) == texte), None)
 
 
 def _verifier_lecture(ex: Execution, appel: str, requete: Requete) -> None:

@@ -39,7 +39,7 @@ from grader.judge.harness import (
 )
 
 # Helpers shared with the public tests, which always ship alongside these.
-from grader.suites.public.test_ex4_pipeline import _executer
+from grader.suites.public.test_ex4_pipeline import COMPARAISON, TEMPS_TOTAL, _executer, planning
 
 if TYPE_CHECKING:
     # Only for the annotations: the harness builds these records without naming them.
@@ -51,8 +51,6 @@ if TYPE_CHECKING:
 DELAI_INCONNU = 1.0
 
 LIGNE_ANALYSE = re.compile(r"^(.+?) a analysé (\S+)$")
-TEMPS_TOTAL = re.compile(r"^Temps total : (\d+\.\d\d) ?s$")
-COMPARAISON = re.compile(r"^1 consommateur : (\d+\.\d\d) ?s / 2 consommateurs : (\d+\.\d\d) ?s$")
 
 
 @dataclass(frozen=True)
@@ -180,18 +178,6 @@ def _recuperations(ex: Execution) -> list[tuple[Any, float, float | None]]:
 
 
 # -- the expected schedule --------------------------------------------------------------
-
-
-def planning(arrivees: list[float], analyse: float, k: int) -> tuple[list[float], float]:
-    """Start of each analysis (in arrival order) and the end of the last one."""
-    libres = [0.0] * k
-    debuts = []
-    for arrivee in sorted(arrivees):
-        i = min(range(k), key=libres.__getitem__)
-        debut = max(arrivee, libres[i])
-        libres[i] = debut + analyse
-        debuts.append(debut)
-    return debuts, (max(libres) if debuts else 0.0)
 
 
 def total_attendu(sc: Scenario, k: int | None = None) -> float:

@@ -18,7 +18,6 @@ from hypothesis import strategies as st
 from grader.judge.harness import (
     TOLERANCE,
     Execution,
-    StudentError,
     blocking_note,
     fmt_t,
     line_diff,
@@ -27,6 +26,9 @@ from grader.judge.harness import (
     run,
     show,
 )
+
+# Helpers shared with the public tests, which always ship alongside these.
+from grader.suites.public.test_ex7_generateurs import _generateur
 
 if TYPE_CHECKING:
     from grader.protocol import Recorded
@@ -43,18 +45,6 @@ MELANGE = ([2, 5, 1, 3], 0.37)
 
 
 # -- helpers ----------------------------------------------------------------------------
-
-
-def _generateur(student: Any) -> None:
-    """powers_of_two must be an async generator function: chronometrer iterates it."""
-    kind = student.kind("powers_of_two")
-    if kind is None:
-        raise StudentError(f"la fonction powers_of_two est introuvable dans {student.file}")
-    if kind != "async_generator_function":
-        raise StudentError(
-            "powers_of_two doit être un générateur asynchrone : une fonction « async def » "
-            "qui produit ses valeurs avec yield (voir « async for et async with »)"
-        )
 
 
 def _chronometrer(student: Any, n: int, delai: float) -> tuple[Execution, list[tuple[float, Any]]]:

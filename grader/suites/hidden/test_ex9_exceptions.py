@@ -19,17 +19,24 @@ from hypothesis import strategies as st
 from grader.judge.harness import (
     TOLERANCE,
     Execution,
-    StudentError,
     blocking_note,
     fmt_t,
     line_diff,
     norm,
-    require,
-    run,
     show,
 )
 from grader.protocol import ErrorInfo
-from grader.suites.public.test_ex9_exceptions import RIEN_D_ANNULE
+
+# Helpers shared with the public tests, which always ship alongside these.
+from grader.suites.public.test_ex9_exceptions import (
+    RAPPORT_SANS_FUITE,
+    RIEN_D_ANNULE,
+    _court,
+    _leve,
+    _nom_type,
+    _paires,
+    _sans_exception,
+)
 
 SORTES = ("ValueError", "KeyError", "ConnectionError")
 MESSAGE_GROUPE = "des tâches ont échoué"
@@ -94,31 +101,6 @@ def _appel(fonction: str, taches: list[Tache]) -> str:
     return f"{fonction}({taches})"
 
 
-def _lancer(student: Any, fonction: str, taches: list[Tache]) -> Execution:
-    fn = require(student, fonction, coroutine=True)
-    # Each task's call recorded, for the checks and for the timeline of a failed timing test.
-    return run(fn, [dict(t) for t in taches], spies=("tache",))
-
-
-def _leve(student: Any, fonction: str, taches: list[Tache]) -> Execution | ErrorInfo:
-    """The run, or what the student's code raised (an exception of its own, not a stub)."""
-    try:
-        return _lancer(student, fonction, taches)
-    except StudentError as exc:
-        if exc.error is None or exc.error.kind != "exception":
-            raise
-        return exc.error
-
-
-def _nom_type(erreur: ErrorInfo) -> str:
-    return erreur.type.rsplit(".", 1)[-1]
-
-
-def _court(erreur: ErrorInfo) -> str:
-    nom = _nom_type(erreur)
-    return f"{nom} : {erreur.message}" if erreur.message else nom
-
-
 def _echecs(taches: list[Tache]) -> list[Tache]:
     return [t for t in taches if "erreur" in t]
 
@@ -130,10 +112,6 @@ def _issue(t: Tache) -> str:
 def _decrit(t: Tache) -> str:
     quoi = f"lève {t['erreur']}" if "erreur" in t else f"renvoie {t['resultat']!r}"
     return f"{t['nom']} ({quoi} à {t['delai']:.1f} s)"
-
-
-def _paires(valeur: Any) -> Any:
-    return list(valeur.items()) if isinstance(valeur, dict) else valeur
 
 
 def _message_groupe(n: int) -> str:
@@ -157,13 +135,7 @@ def _verifier_appels(ex: Execution, appel: str, taches: list[Tache]) -> None:
 
 def _verifier_comptes(student: Any, taches: list[Tache]) -> None:
     appel = _appel("rapport", taches)
-    ex = _leve(student, "rapport", taches)
-    if isinstance(ex, ErrorInfo):
-        raise AssertionError(
-            f"{appel} a levé {_court(ex)} à {fmt_t(ex.at)} ; attendu : chaque sorte d'exception "
-            "du groupe traitée par sa clause except*, sans rien laisser passer (un simple "
-            "« except ValueError » ne rattrape pas un ExceptionGroup)"
-        )
+    ex = _sans_exception(student, "rapport", taches, appel, RAPPORT_SANS_FUITE)
     comptes = Counter(str(t["erreur"]) for t in _echecs(taches))
     attendu = {sorte: comptes[sorte] for sorte in SORTES}
     assert _paires(ex.value) == list(attendu.items()), (

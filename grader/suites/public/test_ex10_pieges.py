@@ -67,18 +67,24 @@ REMEDE = {
 }
 
 
+def _verifier_hors_boucle(ex: Execution, appel: str, nom: str) -> None:
+    """The blocking function `nom` never ran on the event loop's thread (the hidden tests
+    check each function on its own with it)."""
+    bloque = ex.blocked_by(nom)
+    if bloque:
+        premier = bloque[0]
+        ou = f" ({premier.where})" if premier.where else ""
+        raise AssertionError(
+            f"{appel} : {nom} a tourné sur le thread de l'event loop{ou} et l'a bloquée pendant "
+            f"{premier.duration:.2f} s (à {fmt_t(premier.at - ex.t0)}) : appelée directement "
+            f"dans une coroutine, une fonction synchrone fige tout le programme. Attendu : "
+            f"{REMEDE[nom]} (voir « Les pièges classiques »)"
+        )
+
+
 def _verifier_boucle_libre(ex: Execution, appel: str) -> None:
     for nom in BLOQUANTES:
-        bloque = ex.blocked_by(nom)
-        if bloque:
-            premier = bloque[0]
-            ou = f" ({premier.where})" if premier.where else ""
-            raise AssertionError(
-                f"{appel} : {nom} a tourné sur le thread de l'event loop{ou} et l'a bloquée "
-                f"pendant {premier.duration:.2f} s (à {fmt_t(premier.at - ex.t0)}) : appelée "
-                "directement dans une coroutine, une fonction synchrone fige tout le programme. "
-                f"Attendu : {REMEDE[nom]} (voir « Les pièges classiques »)"
-            )
+        _verifier_hors_boucle(ex, appel, nom)
 
 
 def _ligne(ex: Execution, texte: str) -> float | None:

@@ -13,10 +13,10 @@ from grader.judge.harness import (
     Execution,
     blocking_note,
     fmt_t,
-    line_diff,
     norm,
     require,
     run,
+    same_lines,
     show,
 )
 
@@ -67,20 +67,7 @@ def test_exemple_de_l_enonce(student: Any) -> None:
         *(f"{nom} terminé ({EXEMPLE[nom]:.1f}s)" for nom in ordre),
         "Temps total : 4.7s — fichier le plus lent : fichier_3.zip",
     ]
-    obtenu = _textes(ex)
-    for i, ligne in enumerate(attendu):
-        assert i < len(obtenu), (
-            f"{appel} n'a affiché que {len(obtenu)} ligne(s) ; la ligne {i + 1} attendue "
-            f"est « {ligne} »"
-        )
-        assert obtenu[i] == ligne, (
-            f"{appel} : la ligne {i + 1} affichée n'est pas celle de l'exemple d'exécution de "
-            f"l'énoncé{line_diff(obtenu[i], ligne)}"
-        )
-    assert len(obtenu) == len(attendu), (
-        f"{appel} a affiché {len(obtenu)} lignes ; attendu {len(attendu)} : la ligne en trop "
-        f"est « {obtenu[len(attendu)]} »"
-    )
+    same_lines(appel, _textes(ex), attendu)
     couple = ex.value if isinstance(ex.value, tuple) and len(ex.value) == 2 else (None, None)
     total, lent = couple
     bon_total = isinstance(total, (int, float)) and abs(total - 4.7) < TOLERANCE

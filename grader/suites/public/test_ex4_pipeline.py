@@ -57,13 +57,17 @@ def _executer(appel: str, fn: Function, *args: Any, **options: Any) -> Execution
         ) from None
 
 
-def _fin_de_la_derniere_analyse(arrivees: list[float], analyse: float, k: int) -> float:
-    """Items join the queue as they arrive; each goes to the first free consumer."""
+def planning(arrivees: list[float], analyse: float, k: int) -> tuple[list[float], float]:
+    """Start of each analysis (in arrival order) and the end of the last one, with `k`
+    consumers: items join the queue as they arrive; each goes to the first free consumer."""
     libres = [0.0] * k
+    debuts = []
     for arrivee in sorted(arrivees):
         i = min(range(k), key=libres.__getitem__)
-        libres[i] = max(arrivee, libres[i]) + analyse
-    return max(libres) if arrivees else 0.0
+        debut = max(arrivee, libres[i])
+        libres[i] = debut + analyse
+        debuts.append(debut)
+    return debuts, (max(libres) if debuts else 0.0)
 
 
 def _arrivees(appels: list[Recorded], depuis: float) -> list[float]:
@@ -117,7 +121,7 @@ def test_duree_par_defaut(student: Any) -> None:
             "analysent chaque lot"
         )
     arrivees = _arrivees(appels, ex.t0)
-    attendu = _fin_de_la_derniere_analyse(arrivees, student.DUREE_ANALYSE, 2)
+    _, attendu = planning(arrivees, student.DUREE_ANALYSE, 2)
     tirage = ", ".join(f"{t:.2f} s" for t in sorted(arrivees))
     assert abs(ex.elapsed - attendu) < TOLERANCE, (
         f"pipeline() a duré {ex.elapsed:.2f} s ; attendu {attendu:.2f} s avec les "
@@ -170,8 +174,8 @@ def test_comparaison_par_defaut(student: Any) -> None:
     premiers, seconds = appels[:n], appels[n:]
     debut2 = seconds[0].start
     analyse = student.DUREE_ANALYSE
-    a1 = _fin_de_la_derniere_analyse(_arrivees(premiers, ex.t0), analyse, 1)
-    a2 = _fin_de_la_derniere_analyse(_arrivees(seconds, debut2), analyse, 2)
+    _, a1 = planning(_arrivees(premiers, ex.t0), analyse, 1)
+    _, a2 = planning(_arrivees(seconds, debut2), analyse, 2)
     assert abs(t1 - a1) < TOLERANCE and abs(t2 - a2) < TOLERANCE, (
         f"comparer() a renvoyé ({t1:.2f}, {t2:.2f}) ; attendu ({a1:.2f}, {a2:.2f}) avec les "
         "durées tirées : le pipeline avec un consommateur, puis avec deux"

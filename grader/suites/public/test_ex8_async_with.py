@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from grader.judge.harness import TOLERANCE, Execution, line_diff, norm, require, run, show
+from grader.judge.harness import TOLERANCE, Execution, norm, require, run, same_lines, show
 
 METEO = "https://api.exemple.fr/meteo"
 BOURSE = "https://api.exemple.fr/bourse"
@@ -49,28 +49,12 @@ def _textes(ex: Execution) -> list[str]:
     return [norm(t) for t in ex.texts if t.strip()]
 
 
-def _memes_lignes(appel: str, obtenu: list[str], attendu: list[str]) -> None:
-    for i, ligne in enumerate(attendu):
-        assert i < len(obtenu), (
-            f"{appel} n'a affiché que {len(obtenu)} ligne(s) ; la ligne {i + 1} attendue "
-            f"est « {ligne} »"
-        )
-        assert obtenu[i] == ligne, (
-            f"{appel} : la ligne {i + 1} affichée n'est pas celle de l'exemple d'exécution de "
-            f"l'énoncé{line_diff(obtenu[i], ligne)}"
-        )
-    assert len(obtenu) == len(attendu), (
-        f"{appel} a affiché {len(obtenu)} lignes ; attendu {len(attendu)} : la ligne en trop "
-        f"est « {obtenu[len(attendu)]} »"
-    )
-
-
 def test_exemple_de_l_enonce(student: Any) -> None:
     telecharger_tout = require(student, "telecharger_tout", coroutine=True)
     urls = [METEO, BOURSE, SPORT]
     appel = f"telecharger_tout({urls})"
     ex = run(telecharger_tout, urls, patch=ENONCE)
-    _memes_lignes(appel, _textes(ex), [*UN_ESSAI, "Terminé : 3 page(s) en 2.20s"])
+    same_lines(appel, _textes(ex), [*UN_ESSAI, "Terminé : 3 page(s) en 2.20s"])
     valeur = ex.value
     couple = valeur if isinstance(valeur, tuple) and len(valeur) == 2 else (None, None)
     pages, duree = couple
@@ -97,4 +81,4 @@ def test_main_de_l_enonce(student: Any) -> None:
         *UN_ESSAI,
         f"Échec : {PANNE} ne répond pas",
     ]
-    _memes_lignes("main()", _textes(ex), attendu)
+    same_lines("main()", _textes(ex), attendu)

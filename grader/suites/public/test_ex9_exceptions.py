@@ -38,35 +38,68 @@ RIEN_ATTENDU = (
 )
 
 
-def _lancer(student: Any, nom: str) -> Execution:
+# The helpers below serve the hidden tests too (they import them): the same runs
+# and the same words, on their generated tasks instead of TACHES.
+
+
+def _lancer(student: Any, nom: str, taches: list[dict[str, Any]]) -> Execution:
     fn = require(student, nom, coroutine=True)
-    return run(fn, [dict(t) for t in TACHES], spies=("tache",))
+    # Each task's call recorded, for the checks and for the timeline of a failed timing test.
+    return run(fn, [dict(t) for t in taches], spies=("tache",))
 
 
-def _leve(student: Any, nom: str) -> Execution | ErrorInfo:
+def _leve(student: Any, nom: str, taches: list[dict[str, Any]]) -> Execution | ErrorInfo:
     """The run, or what the student's code raised (an exception of its own, not a stub)."""
     try:
-        return _lancer(student, nom)
+        return _lancer(student, nom, taches)
     except StudentError as exc:
         if exc.error is None or exc.error.kind != "exception":
             raise
         return exc.error
 
 
+def _nom_type(erreur: ErrorInfo) -> str:
+    return erreur.type.rsplit(".", 1)[-1]
+
+
 def _court(erreur: ErrorInfo) -> str:
-    nom = erreur.type.rsplit(".", 1)[-1]
+    nom = _nom_type(erreur)
     return f"{nom} : {erreur.message}" if erreur.message else nom
+
+
+def _paires(valeur: Any) -> Any:
+    """A returned dict as its (key, value) pairs, so that the order of its keys counts too."""
+    return list(valeur.items()) if isinstance(valeur, dict) else valeur
+
+
+def _sans_exception(
+    student: Any, nom: str, taches: list[dict[str, Any]], appel: str, attendu: str
+) -> Execution:
+    """The run of a function that must not raise; if it does, a failure that says what it
+    raised and when, then `attendu` (what it should have done instead)."""
+    ex = _leve(student, nom, taches)
+    if isinstance(ex, ErrorInfo):
+        raise AssertionError(f"{appel} a levé {_court(ex)} à {fmt_t(ex.at)} ; attendu : {attendu}")
+    return ex
+
+
+# What rapport must do with the group, whatever the tasks.
+RAPPORT_SANS_FUITE = (
+    "chaque sorte d'exception du groupe traitée par sa clause except*, sans rien laisser "
+    "passer (un simple « except ValueError » ne rattrape pas un ExceptionGroup)"
+)
 
 
 def test_collecter_exemple(student: Any) -> None:
     appel = "collecter(TACHES)"
-    ex = _leve(student, "collecter")
-    if isinstance(ex, ErrorInfo):
-        raise AssertionError(
-            f"{appel} a levé {_court(ex)} à {fmt_t(ex.at)} ; attendu : aucune exception. Avec "
-            "return_exceptions=True, gather rend les exceptions parmi les résultats au lieu de "
-            "les lever"
-        )
+    ex = _sans_exception(
+        student,
+        "collecter",
+        TACHES,
+        appel,
+        "aucune exception. Avec return_exceptions=True, gather rend les exceptions parmi les "
+        "résultats au lieu de les lever",
+    )
     attendu = {
         "meteo": "soleil",
         "trafic": "fluide",
@@ -75,7 +108,7 @@ def test_collecter_exemple(student: Any) -> None:
         "courrier": "ValueError",
     }
     valeur = ex.value
-    obtenu = list(valeur.items()) if isinstance(valeur, dict) else valeur
+    obtenu = _paires(valeur)
     assert obtenu == list(attendu.items()), (
         f"{appel} a renvoyé {show(valeur)} ; attendu {attendu!r} : le résultat de chaque tâche "
         "réussie, le nom du type de l'exception de chaque tâche en échec, dans l'ordre de TACHES"
@@ -92,7 +125,7 @@ def test_collecter_exemple(student: Any) -> None:
 
 def test_tout_ou_rien_exemple(student: Any) -> None:
     appel = "tout_ou_rien(TACHES)"
-    ex = _leve(student, "tout_ou_rien")
+    ex = _leve(student, "tout_ou_rien", TACHES)
     attendu = f"{MESSAGE_GROUPE} (3 sub-exceptions)"
     if isinstance(ex, Execution):
         raise AssertionError(
@@ -100,8 +133,7 @@ def test_tout_ou_rien_exemple(student: Any) -> None:
             f"ExceptionGroup(« {MESSAGE_GROUPE} », …) avec les exceptions de bourse, agenda et "
             "courrier"
         )
-    nom = ex.type.rsplit(".", 1)[-1]
-    assert nom == "ExceptionGroup", (
+    assert _nom_type(ex) == "ExceptionGroup", (
         f"{appel} a levé {_court(ex)} ; attendu un ExceptionGroup qui réunit les trois "
         "exceptions (bourse, agenda, courrier)"
     )
@@ -119,16 +151,10 @@ def test_tout_ou_rien_exemple(student: Any) -> None:
 
 def test_rapport_exemple(student: Any) -> None:
     appel = "rapport(TACHES)"
-    ex = _leve(student, "rapport")
-    if isinstance(ex, ErrorInfo):
-        raise AssertionError(
-            f"{appel} a levé {_court(ex)} à {fmt_t(ex.at)} ; attendu : chaque sorte d'exception "
-            "du groupe traitée par sa clause except*, sans rien laisser passer (un simple "
-            "« except ValueError » ne rattrape pas un ExceptionGroup)"
-        )
+    ex = _sans_exception(student, "rapport", TACHES, appel, RAPPORT_SANS_FUITE)
     attendu = {"ValueError": 2, "KeyError": 1, "ConnectionError": 0}
     valeur = ex.value
-    obtenu = list(valeur.items()) if isinstance(valeur, dict) else valeur
+    obtenu = _paires(valeur)
     assert obtenu == list(attendu.items()), (
         f"{appel} a renvoyé {show(valeur)} ; attendu {attendu!r} : bourse et courrier lèvent "
         "ValueError, agenda KeyError"
@@ -152,12 +178,13 @@ RIEN_D_ANNULE = (
 
 def test_avec_taskgroup_exemple(student: Any) -> None:
     appel = "avec_taskgroup(TACHES)"
-    ex = _leve(student, "avec_taskgroup")
-    if isinstance(ex, ErrorInfo):
-        raise AssertionError(
-            f"{appel} a levé {_court(ex)} à {fmt_t(ex.at)} ; attendu : l'ExceptionGroup du "
-            "TaskGroup rattrapé (except*), et l'issue de chaque tâche renvoyée"
-        )
+    ex = _sans_exception(
+        student,
+        "avec_taskgroup",
+        TACHES,
+        appel,
+        "l'ExceptionGroup du TaskGroup rattrapé (except*), et l'issue de chaque tâche renvoyée",
+    )
     attendu = {
         "meteo": "soleil",
         "trafic": "annulée",
@@ -166,7 +193,7 @@ def test_avec_taskgroup_exemple(student: Any) -> None:
         "courrier": "annulée",
     }
     valeur = ex.value
-    obtenu = list(valeur.items()) if isinstance(valeur, dict) else valeur
+    obtenu = _paires(valeur)
     sans_annulation = {
         **attendu,
         "trafic": "fluide",
