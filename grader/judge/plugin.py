@@ -80,13 +80,16 @@ TASK = pytest.StashKey[p.JudgeTask]()
 
 
 def _hypothesis_profile() -> None:
-    # Fixed seed per test, no real-time deadline, no example database: the same
-    # code gets the same verdict on every run, idle or loaded.
+    # A fixed seed (`--hypothesis-seed`, given by the judge), no real-time
+    # deadline, no example database: the same code gets the same verdict on
+    # every run, idle or loaded. Not `derandomize`: it seeds each test from a
+    # hash of its source, so that rewording a message in a test's body would
+    # change the inputs it draws (and any verdict that depends on them).
     from hypothesis import HealthCheck, Phase, settings
 
     settings.register_profile(
         "grader",
-        derandomize=True,
+        derandomize=False,
         deadline=None,
         database=None,
         max_examples=10,
@@ -130,13 +133,6 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    for item in items:
-        # With no example database (the profile's database=None), the key
-        # hypothesis would work out from the test's source is never used:
-        # naming it spares reading and tokenizing every test's source.
-        test = getattr(item, "obj", None)
-        if getattr(test, "is_hypothesis_test", False):
-            test._hypothesis_internal_database_key = None  # type: ignore[union-attr]
     skip = config.stash[STATE].skip
     if skip:
         kept = [item for item in items if _test_id(item) not in skip]
