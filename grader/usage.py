@@ -11,7 +11,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TextIO
 
 from grader.metadata import AssignmentSpec, Catalogue, ExerciseSpec
 
@@ -22,11 +22,11 @@ class UsageError(Exception):
     """A mistake in how the grader was called: one line on stderr, exit status 2."""
 
 
-def usage_error(prog: str, exc: UsageError | str) -> int:
-    """Say a usage error on one line of stderr; the exit status for it."""
+def usage_error(prog: str, exc: Exception | str, stream: TextIO | None = None) -> int:
+    """Say a usage error on one line of `stream` (stderr); the exit status for it."""
     # One line, whatever the message held: scripts read stderr line by line.
     message = " ".join(str(exc).split())
-    print(f"{prog} : erreur : {message}", file=sys.stderr)
+    print(f"{prog} : erreur : {message}", file=sys.stderr if stream is None else stream)
     return EXIT_USAGE
 
 

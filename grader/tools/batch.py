@@ -56,12 +56,12 @@ from grader.tools.class_sheet import (
     write_reports,
 )
 from grader.tools.copies import find_submissions, locate
-from grader.tools.roster import RosterError, Student, owners, read_roster, with_owner
+from grader.tools.roster import RosterError, owners, read_roster, with_owner
 from grader.tools.shards import Shard
 from grader.tools.tampering import edited_in_copy, protected_files, tampering_text
+from grader.usage import usage_error
 
 EXIT_OK = 0
-EXIT_USAGE = 2
 
 
 PROG = "python -m grader"
@@ -294,35 +294,29 @@ def grade_class(
     """
     out = sys.stderr if stream is None else stream
     if not submissions.is_dir():
-        print(f"{PROG} : erreur : le dossier « {submissions} » n'existe pas", file=out)
-        return EXIT_USAGE
+        return usage_error(PROG, f"le dossier « {submissions} » n'existe pas", out)
     unwritable = outputs_problem(csv_path, html, reports, rows_path)
     if unwritable is None and csv_path is None and rows_path is None:
         unwritable = "rien à écrire : donnez --csv, ou --rows pour une partie de la classe"
     if unwritable is None and shard is not None and roster is not None:
         unwritable = "--roster va avec --merge-rows quand la classe est corrigée en parties"
     if unwritable is not None:
-        print(f"{PROG} : erreur : {unwritable}", file=out)
-        return EXIT_USAGE
+        return usage_error(PROG, unwritable, out)
     catalogue = load_catalogue()
     exercise_ids = list(only) if only else list(catalogue.default.exercises)
     folders = find_submissions(submissions)
     # Not one copy anywhere: the folder given is not a class (a single copy, a typo).
     if not any(locate(folder, exercise_ids) is not None for folder in folders):
-        print(
-            f"{PROG} : erreur : aucune copie d'élève dans « {submissions} » "
-            "(chaque copie est un dossier : ses modules dans exercises/, à sa racine ou un "
-            "niveau plus bas)",
-            file=out,
+        return usage_error(
+            PROG,
+            f"aucune copie d'élève dans « {submissions} » (chaque copie est un dossier : ses "
+            "modules dans exercises/, à sa racine ou un niveau plus bas)",
+            out,
         )
-        return EXIT_USAGE
-    students: list[Student] | None = None
-    if roster is not None:
-        try:
-            students = read_roster(roster)
-        except RosterError as exc:
-            print(f"{PROG} : erreur : {exc}", file=out)
-            return EXIT_USAGE
+    try:
+        students = read_roster(roster) if roster is not None else None
+    except RosterError as exc:
+        return usage_error(PROG, exc, out)
     found = owners([f.name for f in folders], students or [])
     max_scores = {e.id: e.max_score for e in catalogue.exercises}
     kit = _reference(assignment, out)

@@ -19,11 +19,11 @@ from typing import TextIO
 
 from grader.metadata import load_catalogue
 from grader.tools.class_sheet import outputs_problem, report_names, write_class, write_reports
-from grader.tools.roster import RosterError, Student, owners, read_roster, with_owner
+from grader.tools.roster import RosterError, owners, read_roster, with_owner
 from grader.tools.shards import ShardError, combine
+from grader.usage import usage_error
 
 EXIT_OK = 0
-EXIT_USAGE = 2
 PROG = "python -m grader"
 
 
@@ -47,20 +47,15 @@ def merge_class(
     out = sys.stderr if stream is None else stream
     problem = outputs_problem(csv_path, html, reports)
     if problem is not None:
-        print(f"{PROG} : erreur : {problem}", file=out)
-        return EXIT_USAGE
+        return usage_error(PROG, problem, out)
     try:
         merged = combine(records, assignment)
     except ShardError as exc:
-        print(f"{PROG} : erreur : {' '.join(str(exc).split())}", file=out)
-        return EXIT_USAGE
-    students: list[Student] | None = None
-    if roster is not None:
-        try:
-            students = read_roster(roster)
-        except RosterError as exc:
-            print(f"{PROG} : erreur : {exc}", file=out)
-            return EXIT_USAGE
+        return usage_error(PROG, exc, out)
+    try:
+        students = read_roster(roster) if roster is not None else None
+    except RosterError as exc:
+        return usage_error(PROG, exc, out)
     found = owners(merged.folders, students or [])
     rows = [
         row if students is None else with_owner(row, found.get(row.name)) for row in merged.rows
