@@ -36,6 +36,9 @@ from grader.judge.harness import (
     show,
 )
 
+# Shared with the public tests, which always ship alongside these.
+from grader.suites.public.test_ex5_moniteur import _refus_d_argparse
+
 Services = list[dict[str, Any]]
 
 # Names unlike those of SERVICES, drawn from words (cheap to generate, unlike a regex).
@@ -548,15 +551,9 @@ def test_option_timeout_et_code_de_sortie(
         # reads SERVICES or relies on surveiller's default argument (the same list object).
         ex = run(main, argv, patch={"SERVICES": services})
     except StudentError as exc:
-        # argparse stops with sys.exit(2) on arguments it refuses.
-        erreur = exc.error
-        if erreur is not None and erreur.kind == "system_exit" and erreur.code == 2:
-            raise AssertionError(
-                f"{appel} : argparse a refusé les arguments et arrêté le programme"
-                f"{f' ({exc.where})' if exc.where else ''} ; attendu que main "
-                "lise la liste argv qu'on lui passe, avec parser.parse_args(argv), et accepte "
-                "l'option --timeout SECONDES"
-            ) from exc
+        refus = _refus_d_argparse(appel, exc)
+        if refus is not None:
+            raise refus from exc
         arret = _arret(appel, exc)
         if arret is not None:
             raise arret from exc
