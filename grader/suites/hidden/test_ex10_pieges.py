@@ -24,6 +24,7 @@ from grader.judge.harness import (
     TOLERANCE,
     Execution,
     Fake,
+    Recorded,
     fmt_t,
     line_diff,
     norm,
@@ -138,6 +139,32 @@ def _lancer(student: Any, fonction: str, arg: Any, service: Service) -> Executio
     )
 
 
+def _traiter(student: Any, service: Service) -> tuple[Requete, str, Execution]:
+    """The run of traiter_requete on the service's one request, and the call as written."""
+    requete = service.requetes[0]
+    appel = f"traiter_requete({requete.uid})"
+    return requete, appel, _lancer(student, "traiter_requete", requete.uid, service)
+
+
+def _servir(student: Any, service: Service) -> tuple[str, Execution]:
+    """The call of servir on the service's ids, as written, and its run."""
+    appel = f"servir({service.ids})"
+    return appel, _lancer(student, "servir", service.ids, service)
+
+
+def _premiers_arguments(appels: list[Recorded], cle: str) -> list[Any]:
+    """What each call received first: its first positional argument, or else `cle` by name."""
+    return [c.args[0] if c.args else c.kwargs.get(cle) for c in appels]
+
+
+def _arguments(ex: Execution, appel: str, nom: str, cle: str, attendu: str) -> list[Any]:
+    """What each call of `nom` received (see `_premiers_arguments`); no call at all fails,
+    `attendu` saying what should have been done."""
+    appels = ex.calls_of(nom)
+    assert appels, f"{appel} n'a jamais exécuté {nom} ; attendu : {attendu}"
+    return _premiers_arguments(appels, cle)
+
+
 def _une_note(ex: Execution) -> str:
     """The run's first blocking call and which function made it, for a failed timing test."""
     for nom in (LIRE, CALCULER):
@@ -153,7 +180,7 @@ def _une_note(ex: Execution) -> str:
 
 def _verifier_lecture(ex: Execution, appel: str, requete: Requete) -> None:
     lectures = ex.calls_of(LIRE)
-    recus = [c.args[0] if c.args else c.kwargs.get("user_id") for c in lectures]
+    recus = _premiers_arguments(lectures, "user_id")
     assert recus == [requete.uid], (
         f"{appel} a appelé {LIRE} {len(lectures)} fois"
         f"{' (avec ' + ', '.join(show(r) for r in recus) + ')' if recus else ''} ; attendu une "
@@ -167,9 +194,7 @@ def _verifier_lecture(ex: Execution, appel: str, requete: Requete) -> None:
 @given(service=services(max_size=1))
 @example(service=UNE_SEULE)
 def test_lecture_dans_un_thread(student: Any, service: Service) -> None:
-    requete = service.requetes[0]
-    appel = f"traiter_requete({requete.uid})"
-    ex = _lancer(student, "traiter_requete", requete.uid, service)
+    requete, appel, ex = _traiter(student, service)
     _verifier_lecture(ex, appel, requete)
     _verifier_hors_boucle(ex, appel, LIRE)
 
@@ -177,16 +202,15 @@ def test_lecture_dans_un_thread(student: Any, service: Service) -> None:
 @given(service=services(max_size=1))
 @example(service=UNE_SEULE)
 def test_calcul_dans_un_executeur(student: Any, service: Service) -> None:
-    requete = service.requetes[0]
-    appel = f"traiter_requete({requete.uid})"
-    ex = _lancer(student, "traiter_requete", requete.uid, service)
-    calculs = ex.calls_of(CALCULER)
-    assert calculs, (
-        f"{appel} n'a jamais exécuté {CALCULER} ; attendu : un appel, avec le profil lu. "
-        "asyncio.to_thread(...) sans await ne lance rien : il renvoie un objet coroutine au "
-        "lieu du score (voir « Les pièges classiques »)"
+    requete, appel, ex = _traiter(student, service)
+    recus = _arguments(
+        ex,
+        appel,
+        CALCULER,
+        "profil",
+        "un appel, avec le profil lu. asyncio.to_thread(...) sans await ne lance rien : il "
+        "renvoie un objet coroutine au lieu du score (voir « Les pièges classiques »)",
     )
-    recus = [c.args[0] if c.args else c.kwargs.get("profil") for c in calculs]
     assert recus == [requete.profil], (
         f"{appel} a appelé {CALCULER} avec {', '.join(show(r) for r in recus)} ; attendu une "
         f"fois, avec le profil que {LIRE} a renvoyé, {requete.profil!r}. Sans await, "
@@ -203,16 +227,16 @@ def test_calcul_dans_un_executeur(student: Any, service: Service) -> None:
 @given(service=services(max_size=1))
 @example(service=UNE_SEULE)
 def test_journal_attendu(student: Any, service: Service) -> None:
-    requete = service.requetes[0]
-    appel = f"traiter_requete({requete.uid})"
-    ex = _lancer(student, "traiter_requete", requete.uid, service)
-    journal = ex.calls_of(JOURNAL)
-    assert journal, (
-        f"{appel} n'a jamais exécuté {JOURNAL} ; attendu : « {requete.message} » écrit au "
-        "journal. Appelée sans await, une coroutine n'est qu'un objet qui ne s'exécute pas "
-        "(Python prévient seulement « was never awaited ») (voir « Les pièges classiques »)"
+    requete, appel, ex = _traiter(student, service)
+    messages = _arguments(
+        ex,
+        appel,
+        JOURNAL,
+        "message",
+        f"« {requete.message} » écrit au journal. Appelée sans await, une coroutine n'est "
+        "qu'un objet qui ne s'exécute pas (Python prévient seulement « was never awaited ») "
+        "(voir « Les pièges classiques »)",
     )
-    messages = [c.args[0] if c.args else c.kwargs.get("message") for c in journal]
     assert messages == [requete.message], (
         f"{appel} a appelé {JOURNAL} avec {', '.join(show(m) for m in messages)} ; attendu une "
         f"fois, avec « {requete.message} », le score obtenu de {CALCULER}"
@@ -240,8 +264,7 @@ def test_journal_attendu(student: Any, service: Service) -> None:
 @given(service=services(min_size=0))
 @example(service=CHEVAUCHES)
 def test_resultats_dans_l_ordre(student: Any, service: Service) -> None:
-    appel = f"servir({service.ids})"
-    ex = _lancer(student, "servir", service.ids, service)
+    appel, ex = _servir(student, service)
     attendu = [r.score for r in service.requetes]
     valeur = ex.value
     obtenu = list(valeur) if isinstance(valeur, (list, tuple)) else valeur
@@ -267,8 +290,7 @@ def test_resultats_dans_l_ordre(student: Any, service: Service) -> None:
 @given(service=services(min_size=2))
 @example(service=CHEVAUCHES)
 def test_requetes_en_meme_temps(student: Any, service: Service) -> None:
-    appel = f"servir({service.ids})"
-    ex = _lancer(student, "servir", service.ids, service)
+    appel, ex = _servir(student, service)
     departs = sorted(round(c.start - ex.t0, 6) for c in ex.calls_of(LIRE))
     assert departs and departs[-1] < TOLERANCE, (
         f"{appel} a lancé les lectures à {', '.join(fmt_t(d) for d in departs) or 'jamais'} ; "
@@ -304,8 +326,7 @@ def test_requetes_en_meme_temps(student: Any, service: Service) -> None:
 @example(service=CHEVAUCHES)
 @example(service=Service((), 0.1))
 def test_resume_et_rien_ne_reste(student: Any, service: Service) -> None:
-    appel = f"servir({service.ids})"
-    ex = _lancer(student, "servir", service.ids, service)
+    appel, ex = _servir(student, service)
     assert not ex.pending, (
         f"{appel} a rendu la main à {fmt_t(ex.elapsed)} alors que {len(ex.pending)} tâche(s) "
         f"tournaient encore : {' ; '.join(ex.pending)}. Attendu : aucune ; une tâche créée et "

@@ -68,9 +68,12 @@ def _appel(durees: dict[str, float] | None) -> str:
     return "telecharger_tout()" if durees is None else f"telecharger_tout({durees})"
 
 
-def _lancer(student: Any, durees: dict[str, float], *, spies: tuple[str, ...] = ()) -> Execution:
+def _lancer(
+    student: Any, durees: dict[str, float], *, spies: tuple[str, ...] = ()
+) -> tuple[str, Execution]:
+    """The call as the messages write it, and its run."""
     fn = require(student, "telecharger_tout", coroutine=True)
-    return run(fn, durees, spies=spies)
+    return _appel(durees), run(fn, durees, spies=spies)
 
 
 def _ligne_de(ex: Execution, nom: str) -> Line | None:
@@ -131,8 +134,7 @@ def _manquant(appel: str, nom: str) -> str:
 @given(durees=jeux_de_durees())
 @example(durees=MELANGE)
 def test_total_egal_au_plus_long(student: Any, durees: dict[str, float]) -> None:
-    appel = _appel(durees)
-    ex = _lancer(student, durees)
+    appel, ex = _lancer(student, durees)
     plus_long = max(durees.values())
     somme = sum(durees.values())
     if abs(ex.elapsed - plus_long) >= TOLERANCE:
@@ -161,8 +163,7 @@ def test_total_egal_au_plus_long(student: Any, durees: dict[str, float]) -> None
 @given(durees=jeux_de_durees())
 @example(durees=MELANGE)
 def test_ordre_d_achevement(student: Any, durees: dict[str, float]) -> None:
-    appel = _appel(durees)
-    ex = _lancer(student, durees)
+    appel, ex = _lancer(student, durees)
     noms = list(durees)
     for nom in noms:
         assert _ligne_de(ex, nom) is not None, _manquant(appel, nom)
@@ -181,8 +182,7 @@ def test_ordre_d_achevement(student: Any, durees: dict[str, float]) -> None:
 @example(durees=MELANGE)
 @example(durees=FORMATS)
 def test_affiche_a_l_achevement(student: Any, durees: dict[str, float]) -> None:
-    appel = _appel(durees)
-    ex = _lancer(student, durees)
+    appel, ex = _lancer(student, durees)
     for nom in sorted(durees, key=durees.__getitem__):
         ligne = _ligne_de(ex, nom)
         assert ligne is not None, _manquant(appel, nom)
@@ -206,11 +206,10 @@ def test_affiche_a_l_achevement(student: Any, durees: dict[str, float]) -> None:
 @given(durees=jeux_de_durees())
 @example(durees=MELANGE)
 def test_demarrage_simultane(student: Any, durees: dict[str, float]) -> None:
-    appel = _appel(durees)
     require(student, "telecharger", coroutine=True)
     # The spy wraps the student's own telecharger for this call only: each start is
     # the virtual time at which its coroutine began to run.
-    ex = _lancer(student, durees, spies=("telecharger",))
+    appel, ex = _lancer(student, durees, spies=("telecharger",))
     debuts: dict[str, list[float]] = {}
     for appel_fait in ex.calls_of("telecharger"):
         debuts.setdefault(_nom_telecharge(appel_fait), []).append(appel_fait.start - ex.t0)
@@ -236,8 +235,7 @@ def test_demarrage_simultane(student: Any, durees: dict[str, float]) -> None:
 @given(durees=jeux_de_durees())
 @example(durees=MELANGE)
 def test_fichier_le_plus_lent(student: Any, durees: dict[str, float]) -> None:
-    appel = _appel(durees)
-    ex = _lancer(student, durees)
+    appel, ex = _lancer(student, durees)
     attendu = max(durees, key=durees.__getitem__)
     _, nom = _resultat(ex, appel)
     assert nom == attendu, (

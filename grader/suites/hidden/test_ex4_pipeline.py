@@ -187,27 +187,25 @@ def total_attendu(sc: Scenario, k: int | None = None) -> float:
 # -- helpers ------------------------------------------------------------------------------
 
 
-def _appel_pipeline(sc: Scenario) -> str:
-    return f"pipeline(urls, {sc.k})"
+# Each launcher returns the call as the messages write it, with its run: a test
+# words its failures with the very call that was made.
 
 
-def _lancer_pipeline(student: Any, sc: Scenario, spies: tuple[str, ...] = ()) -> Execution:
+def _lancer_pipeline(
+    student: Any, sc: Scenario, spies: tuple[str, ...] = ()
+) -> tuple[str, Execution]:
+    appel = f"pipeline(urls, {sc.k})"
     fn = require(student, "pipeline", coroutine=True)
-    return _executer(_appel_pipeline(sc), fn, sc.urls, sc.k, fakes=_fakes(student, sc), spies=spies)
+    return appel, _executer(appel, fn, sc.urls, sc.k, fakes=_fakes(student, sc), spies=spies)
 
 
-def _lancer_producteur(student: Any, sc: Scenario) -> Execution:
+def _lancer_producteur(student: Any, sc: Scenario) -> tuple[str, Execution]:
+    appel = f"producteur(queue, urls, {sc.k})"
     fn = require(student, "producteur", coroutine=True)
     # Someone takes the items out, as consumers would: a producer that waits for
     # its queue to be drained (queue.join) still ends.
-    return _executer(
-        f"producteur(queue, urls, {sc.k})",
-        fn,
-        Queue(drain=True),
-        sc.urls,
-        sc.k,
-        fakes=_fakes(student, sc),
-    )
+    ex = _executer(appel, fn, Queue(drain=True), sc.urls, sc.k, fakes=_fakes(student, sc))
+    return appel, ex
 
 
 def _resultat_pipeline(ex: Execution, appel: str) -> tuple[dict[Any, Any], float]:
@@ -234,8 +232,7 @@ def _resultat_pipeline(ex: Execution, appel: str) -> tuple[dict[Any, Any], float
 @example(sc=PAR_DEFAUT)
 @example(sc=TROIS)
 def test_chaque_url_une_fois(student: Any, sc: Scenario) -> None:
-    appel = _appel_pipeline(sc)
-    ex = _lancer_pipeline(student, sc)
+    appel, ex = _lancer_pipeline(student, sc)
     resultats, _ = _resultat_pipeline(ex, appel)
     attendu = {url: sum(_donnees(url)) for url in sc.urls}
     for url, valeur in attendu.items():
@@ -266,8 +263,7 @@ def test_chaque_url_une_fois(student: Any, sc: Scenario) -> None:
 @example(sc=PAR_DEFAUT)
 @example(sc=TROIS)
 def test_une_sentinelle_par_consommateur(student: Any, sc: Scenario) -> None:
-    appel = f"producteur(queue, urls, {sc.k})"
-    ex = _lancer_producteur(student, sc)
+    appel, ex = _lancer_producteur(student, sc)
     depots = [put.item for put in ex.queues[0]]
     sentinelles = [i for i, item in enumerate(depots) if item is None]
     donnees = [i for i, item in enumerate(depots) if item is not None]
@@ -293,8 +289,7 @@ def test_une_sentinelle_par_consommateur(student: Any, sc: Scenario) -> None:
 @example(sc=PAR_DEFAUT)
 @example(sc=TROIS)
 def test_recuperation_simultanee(student: Any, sc: Scenario) -> None:
-    appel = f"producteur(queue, urls, {sc.k})"
-    ex = _lancer_producteur(student, sc)
+    appel, ex = _lancer_producteur(student, sc)
     recuperations = _recuperations(ex)
     for url in sc.urls:
         appels = [debut for u, debut, _ in recuperations if u == url]
@@ -344,8 +339,7 @@ def test_recuperation_simultanee(student: Any, sc: Scenario) -> None:
 @example(sc=TROIS)
 @example(sc=_scenario({"https://capteurs.test/releves/3": 0.4}, 0.5, 5))
 def test_tous_les_consommateurs_s_arretent(student: Any, sc: Scenario) -> None:
-    appel = _appel_pipeline(sc)
-    ex = _lancer_pipeline(student, sc)
+    appel, ex = _lancer_pipeline(student, sc)
     assert not ex.pending, (
         f"{appel} a rendu la main alors que {len(ex.pending)} tâche(s) n'étaient pas "
         f"terminées : {' ; '.join(ex.pending)}. Attendu : chacun des {sc.k} consommateurs "
@@ -382,8 +376,7 @@ def test_tous_les_consommateurs_s_arretent(student: Any, sc: Scenario) -> None:
 @example(sc=PAR_DEFAUT)
 @example(sc=TROIS)
 def test_duree_totale_optimale(student: Any, sc: Scenario) -> None:
-    appel = _appel_pipeline(sc)
-    ex = _lancer_pipeline(student, sc)
+    appel, ex = _lancer_pipeline(student, sc)
     attendu = total_attendu(sc)
     if abs(ex.elapsed - attendu) >= TOLERANCE:
         tout_a_la_fin = planning([max(sc.delais.values())] * len(sc.urls), sc.analyse, sc.k)[1]
@@ -419,8 +412,7 @@ def test_duree_totale_optimale(student: Any, sc: Scenario) -> None:
 @example(sc=PAR_DEFAUT)
 @example(sc=TROIS)
 def test_analyse_des_le_premier(student: Any, sc: Scenario) -> None:
-    appel = _appel_pipeline(sc)
-    ex = _lancer_pipeline(student, sc)
+    appel, ex = _lancer_pipeline(student, sc)
     analyses = _analyses(ex, sc)
     premier = min(sc.urls, key=sc.delais.__getitem__)
     assert analyses, (
@@ -484,8 +476,7 @@ def test_deux_consommateurs_plus_rapides(student: Any, sc: Scenario) -> None:
 @example(sc=PAR_DEFAUT)
 @example(sc=TROIS)
 def test_affichage_des_analyses(student: Any, sc: Scenario) -> None:
-    appel = _appel_pipeline(sc)
-    ex = _lancer_pipeline(student, sc)
+    appel, ex = _lancer_pipeline(student, sc)
     analyses = _analyses(ex, sc)
     lignes: dict[str, list[tuple[float, str]]] = {}
     for ln in ex.lines:

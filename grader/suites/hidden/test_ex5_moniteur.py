@@ -36,6 +36,9 @@ from grader.judge.harness import (
     show,
 )
 
+# Shared with the public tests, which always ship alongside these.
+from grader.suites.public.test_ex5_moniteur import _refus_d_argparse
+
 Services = list[dict[str, Any]]
 
 # Names unlike those of SERVICES, drawn from words (cheap to generate, unlike a regex).
@@ -239,6 +242,14 @@ def _lancer(
         raise
 
 
+def _surveiller(
+    student: StudentModule, donnees: tuple[Services, float], spies: tuple[str, ...] = ()
+) -> tuple[Services, float, str, Execution]:
+    """A test's services and timeout, the call as the messages write it, and its run."""
+    services, timeout = donnees
+    return services, timeout, _appel(services, timeout), _lancer(student, services, timeout, spies)
+
+
 def _lignes_de(ex: Execution, nom: str) -> list[Line]:
     """The result lines of `nom`: a status tag, then the name, then an opening bracket."""
     debuts = (f"[EN LIGNE] {nom} (", f"[HORS LIGNE] {nom} (")
@@ -321,10 +332,8 @@ def _bilan(ex: Execution, appel: str, n: int, m: int) -> tuple[Line, re.Match[st
 @given(donnees=cas(erreurs=False))
 @example(donnees=(SANS_ERREUR, MELANGE_TIMEOUT))
 def test_demarrage_simultane(student: StudentModule, donnees: tuple[Services, float]) -> None:
-    services, timeout = donnees
-    appel = _appel(services, timeout)
     # The given verifier, spied on for this call only: each call's start is recorded.
-    ex = _lancer(student, services, timeout, spies=("verifier",))
+    services, _, appel, ex = _surveiller(student, donnees, spies=("verifier",))
     debuts: dict[str, list[float]] = {}
     autres: list[str] = []  # calls whose argument is not a service of the list
     for verification in ex.calls_of("verifier"):
@@ -364,9 +373,7 @@ def test_demarrage_simultane(student: StudentModule, donnees: tuple[Services, fl
 def test_affiche_au_moment_du_resultat(
     student: StudentModule, donnees: tuple[Services, float]
 ) -> None:
-    services, timeout = donnees
-    appel = _appel(services, timeout)
-    ex = _lancer(student, services, timeout)
+    services, timeout, appel, ex = _surveiller(student, donnees)
     for a in _attendus(services, timeout):
         ligne = _ligne_unique(ex, appel, a)
         assert abs(ligne.t - a.fin) < TOLERANCE, (
@@ -380,9 +387,7 @@ def test_affiche_au_moment_du_resultat(
 @example(donnees=(FORMATS, 2))
 @example(donnees=(FORMATS, 1.25))
 def test_etats_distingues(student: StudentModule, donnees: tuple[Services, float]) -> None:
-    services, timeout = donnees
-    appel = _appel(services, timeout)
-    ex = _lancer(student, services, timeout)
+    services, timeout, appel, ex = _surveiller(student, donnees)
     for a in _attendus(services, timeout):
         texte = norm(_ligne_unique(ex, appel, a).text)
         assert texte == a.ligne, (
@@ -396,9 +401,7 @@ def test_etats_distingues(student: StudentModule, donnees: tuple[Services, float
 def test_une_erreur_n_arrete_pas_les_autres(
     student: StudentModule, donnees: tuple[Services, float]
 ) -> None:
-    services, timeout = donnees
-    appel = _appel(services, timeout)
-    ex = _lancer(student, services, timeout)
+    services, timeout, appel, ex = _surveiller(student, donnees)
     attendus = _attendus(services, timeout)
     for a in attendus:
         lignes = _lignes_de(ex, a.nom)
@@ -432,9 +435,7 @@ def test_une_erreur_n_arrete_pas_les_autres(
 @example(donnees=(SANS_ERREUR, MELANGE_TIMEOUT))
 @example(donnees=(DEFAUT, 3.0))
 def test_duree_totale(student: StudentModule, donnees: tuple[Services, float]) -> None:
-    services, timeout = donnees
-    appel = _appel(services, timeout)
-    ex = _lancer(student, services, timeout)
+    services, timeout, appel, ex = _surveiller(student, donnees)
     plus_long = max(s["delai"] for s in services)
     attendu = min(plus_long, timeout)
     if abs(ex.elapsed - attendu) >= TOLERANCE:
@@ -478,9 +479,7 @@ def test_duree_totale(student: StudentModule, donnees: tuple[Services, float]) -
 @given(donnees=cas(erreurs=True))
 @example(donnees=(MELANGE, MELANGE_TIMEOUT))
 def test_bilan_final(student: StudentModule, donnees: tuple[Services, float]) -> None:
-    services, timeout = donnees
-    appel = _appel(services, timeout)
-    ex = _lancer(student, services, timeout)
+    services, timeout, appel, ex = _surveiller(student, donnees)
     attendus = _attendus(services, timeout)
     n = sum(a.en_ligne for a in attendus)
     m = len(attendus) - n
@@ -510,9 +509,7 @@ def test_bilan_final(student: StudentModule, donnees: tuple[Services, float]) ->
 @example(donnees=(SANS_ERREUR, MELANGE_TIMEOUT))
 @example(donnees=(DEFAUT, 1.0))
 def test_dictionnaire_renvoye(student: StudentModule, donnees: tuple[Services, float]) -> None:
-    services, timeout = donnees
-    appel = _appel(services, timeout)
-    ex = _lancer(student, services, timeout)
+    services, timeout, appel, ex = _surveiller(student, donnees)
     valeur = _dictionnaire(ex, appel)
     attendus = _attendus(services, timeout)
     en_ligne = [a.nom for a in attendus if a.en_ligne]
@@ -554,15 +551,9 @@ def test_option_timeout_et_code_de_sortie(
         # reads SERVICES or relies on surveiller's default argument (the same list object).
         ex = run(main, argv, patch={"SERVICES": services})
     except StudentError as exc:
-        # argparse stops with sys.exit(2) on arguments it refuses.
-        erreur = exc.error
-        if erreur is not None and erreur.kind == "system_exit" and erreur.code == 2:
-            raise AssertionError(
-                f"{appel} : argparse a refusé les arguments et arrêté le programme"
-                f"{f' ({exc.where})' if exc.where else ''} ; attendu que main "
-                "lise la liste argv qu'on lui passe, avec parser.parse_args(argv), et accepte "
-                "l'option --timeout SECONDES"
-            ) from exc
+        refus = _refus_d_argparse(appel, exc)
+        if refus is not None:
+            raise refus from exc
         arret = _arret(appel, exc)
         if arret is not None:
             raise arret from exc
@@ -597,9 +588,7 @@ def test_option_timeout_et_code_de_sortie(
 @given(donnees=cas_avec_timeout())
 @example(donnees=(SANS_ERREUR, MELANGE_TIMEOUT))
 def test_aucune_tache_restante(student: StudentModule, donnees: tuple[Services, float]) -> None:
-    services, timeout = donnees
-    appel = _appel(services, timeout)
-    ex = _lancer(student, services, timeout)
+    services, timeout, appel, ex = _surveiller(student, donnees)
     en_retard = [s["nom"] for s in services if s["delai"] > timeout]
     assert not ex.pending, (
         f"{appel} s'est terminée alors que des tâches tournaient encore : "

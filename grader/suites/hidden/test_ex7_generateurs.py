@@ -89,6 +89,54 @@ _TROP_TOT = (
 )
 
 
+def _parcourir(student: Any, nom: str, tailles: list[int], delai: float) -> tuple[str, Execution]:
+    """The call `nom(tailles, delai)` as the messages write it, and its run (consommer spied)."""
+    fn = require(student, nom, coroutine=True)
+    appel = f"{nom}({tailles}, {delai})"
+    return appel, run(fn, tailles, delai, spies=["consommer"])
+
+
+def _verifier_fin(
+    ex: Execution, appel: str, tailles: list[int], delai: float, *, ensemble: bool
+) -> float:
+    """The run ended at the time of its way of reading the generators (all `ensemble`:
+    the longest one; else one after the other: the sum of the waits), which it returns;
+    if not, the message says why when it can: the other way's time, or too early."""
+    somme = sum(tailles) * delai
+    plus_long = max(tailles) * delai
+    if ensemble:
+        attendu, pourquoi = plus_long, "la durée du plus long générateur"
+        autre = somme
+        si_autre = " : c'est la somme des attentes, les générateurs ont été lus l'un après l'autre"
+    else:
+        attendu, pourquoi = somme, f"la somme des attentes ({sum(tailles)} valeurs de {delai} s)"
+        autre = plus_long
+        si_autre = " : c'est la durée du plus long, les générateurs ont été lus en même temps"
+    if abs(ex.elapsed - attendu) >= TOLERANCE:
+        # With at most one generator that yields values both ways take the same time,
+        # and a run that took the other way's time cannot be told from a right one.
+        if somme > plus_long and abs(ex.elapsed - autre) < TOLERANCE:
+            cause = si_autre
+        elif ex.elapsed < attendu:
+            cause = _TROP_TOT
+        else:
+            cause = ""
+        raise AssertionError(
+            f"{appel} s'est terminé à {fmt_t(ex.elapsed)}{cause} ; attendu à {fmt_t(attendu)}, "
+            f"{pourquoi}{blocking_note(ex)}"
+        )
+    return attendu
+
+
+def _verifier_duree_renvoyee(ex: Execution, appel: str, tailles: list[int], attendu: float) -> None:
+    """The returned lists are right and the returned duration is the one measured."""
+    _, duree = _resultat(ex, appel, tailles)
+    assert abs(duree - attendu) < TOLERANCE, (
+        f"{appel} a duré {ex.elapsed:.2f} s mais a renvoyé une durée de {duree:.2f} s ; "
+        "attendu la durée mesurée avec time.perf_counter() du début à la fin des parcours"
+    )
+
+
 # -- the generator -------------------------------------------------------------------------
 
 
@@ -198,49 +246,17 @@ def test_filtre_garde_les_bonnes_valeurs(student: Any, n: int, delai: float, seu
 @given(tailles=TAILLES, delai=DELAIS)
 @example(tailles=MELANGE[0], delai=MELANGE[1])
 def test_une_apres_l_autre_somme(student: Any, tailles: list[int], delai: float) -> None:
-    fn = require(student, "une_apres_l_autre", coroutine=True)
-    appel = f"une_apres_l_autre({tailles}, {delai})"
-    ex = run(fn, tailles, delai, spies=["consommer"])
-    somme = sum(tailles) * delai
-    plus_long = max(tailles) * delai
-    if abs(ex.elapsed - somme) >= TOLERANCE:
-        if somme > plus_long and abs(ex.elapsed - plus_long) < TOLERANCE:
-            cause = " : c'est la durée du plus long, les générateurs ont été lus en même temps"
-        elif ex.elapsed < somme:
-            cause = _TROP_TOT
-        else:
-            cause = ""
-        raise AssertionError(
-            f"{appel} s'est terminé à {fmt_t(ex.elapsed)}{cause} ; attendu à {fmt_t(somme)}, "
-            f"la somme des attentes ({sum(tailles)} valeurs de {delai} s){blocking_note(ex)}"
-        )
-    _, duree = _resultat(ex, appel, tailles)
-    assert abs(duree - somme) < TOLERANCE, (
-        f"{appel} a duré {ex.elapsed:.2f} s mais a renvoyé une durée de {duree:.2f} s ; "
-        "attendu la durée mesurée avec time.perf_counter() du début à la fin des parcours"
-    )
+    appel, ex = _parcourir(student, "une_apres_l_autre", tailles, delai)
+    somme = _verifier_fin(ex, appel, tailles, delai, ensemble=False)
+    _verifier_duree_renvoyee(ex, appel, tailles, somme)
 
 
 @pytest.mark.timeline
 @given(tailles=TAILLES, delai=DELAIS)
 @example(tailles=MELANGE[0], delai=MELANGE[1])
 def test_ensemble_le_plus_long(student: Any, tailles: list[int], delai: float) -> None:
-    fn = require(student, "ensemble", coroutine=True)
-    appel = f"ensemble({tailles}, {delai})"
-    ex = run(fn, tailles, delai, spies=["consommer"])
-    somme = sum(tailles) * delai
-    plus_long = max(tailles) * delai
-    if abs(ex.elapsed - plus_long) >= TOLERANCE:
-        if somme > plus_long and abs(ex.elapsed - somme) < TOLERANCE:
-            cause = " : c'est la somme des attentes, les générateurs ont été lus l'un après l'autre"
-        elif ex.elapsed < plus_long:
-            cause = _TROP_TOT
-        else:
-            cause = ""
-        raise AssertionError(
-            f"{appel} s'est terminé à {fmt_t(ex.elapsed)}{cause} ; attendu à "
-            f"{fmt_t(plus_long)}, la durée du plus long générateur{blocking_note(ex)}"
-        )
+    appel, ex = _parcourir(student, "ensemble", tailles, delai)
+    plus_long = _verifier_fin(ex, appel, tailles, delai, ensemble=True)
     appels = ex.calls_of("consommer")
     assert len(appels) == len(tailles), (
         f"{appel} a appelé consommer {len(appels)} fois ; attendu {len(tailles)}, une fois par "
@@ -252,11 +268,7 @@ def test_ensemble_le_plus_long(student: Any, tailles: list[int], delai: float) -
         f"{fmt_t(_debut(tard[0], ex.t0)) if tard else ''} ; attendu tous les consommer lancés "
         f"ensemble à {fmt_t(0)}"
     )
-    _, duree = _resultat(ex, appel, tailles)
-    assert abs(duree - plus_long) < TOLERANCE, (
-        f"{appel} a duré {ex.elapsed:.2f} s mais a renvoyé une durée de {duree:.2f} s ; "
-        "attendu la durée mesurée avec time.perf_counter() du début à la fin des parcours"
-    )
+    _verifier_duree_renvoyee(ex, appel, tailles, plus_long)
 
 
 def _lignes_de(ex: Execution, k: int) -> list[tuple[float, str]]:
@@ -286,14 +298,10 @@ def _verifier_lignes(
 @given(tailles=TAILLES, delai=DELAIS)
 @example(tailles=MELANGE[0], delai=MELANGE[1])
 def test_lignes_au_fil_de_l_eau(student: Any, tailles: list[int], delai: float) -> None:
-    fn = require(student, "ensemble", coroutine=True)
-    appel = f"ensemble({tailles}, {delai})"
-    ex = run(fn, tailles, delai, spies=["consommer"])
+    appel, ex = _parcourir(student, "ensemble", tailles, delai)
     for k, taille in enumerate(tailles, start=1):
         _verifier_lignes(ex, appel, k, taille, 0.0, delai)
-    fn = require(student, "une_apres_l_autre", coroutine=True)
-    appel = f"une_apres_l_autre({tailles}, {delai})"
-    ex = run(fn, tailles, delai, spies=["consommer"])
+    appel, ex = _parcourir(student, "une_apres_l_autre", tailles, delai)
     avant = 0
     for k, taille in enumerate(tailles, start=1):
         _verifier_lignes(ex, appel, k, taille, avant * delai, delai)

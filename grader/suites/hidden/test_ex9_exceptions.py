@@ -29,8 +29,10 @@ from grader.protocol import ErrorInfo
 
 # Helpers shared with the public tests, which always ship alongside these.
 from grader.suites.public.test_ex9_exceptions import (
+    COLLECTER_SANS_LEVER,
     RAPPORT_SANS_FUITE,
     RIEN_D_ANNULE,
+    TASKGROUP_RATTRAPE,
     _court,
     _leve,
     _nom_type,
@@ -165,13 +167,7 @@ def _verifier_comptes(student: Any, taches: list[Tache]) -> None:
 @example(taches=TOUS_EN_ECHEC)
 def test_collecter_quelconque(student: Any, taches: list[Tache]) -> None:
     appel = _appel("collecter", taches)
-    ex = _leve(student, "collecter", taches)
-    if isinstance(ex, ErrorInfo):
-        raise AssertionError(
-            f"{appel} a levé {_court(ex)} à {fmt_t(ex.at)} ; attendu : aucune exception. Avec "
-            "return_exceptions=True, gather rend les exceptions parmi les résultats au lieu de "
-            "les lever"
-        )
+    ex = _sans_exception(student, "collecter", taches, appel, COLLECTER_SANS_LEVER)
     attendu = {str(t["nom"]): _issue(t) for t in taches}
     obtenu = _paires(ex.value)
     if obtenu != list(attendu.items()):
@@ -307,12 +303,7 @@ def _issues_taskgroup(taches: list[Tache]) -> tuple[dict[str, str], float]:
 @example(taches=SANS_ECHEC)
 def test_taskgroup_annule_au_premier_echec(student: Any, taches: list[Tache]) -> None:
     appel = _appel("avec_taskgroup", taches)
-    ex = _leve(student, "avec_taskgroup", taches)
-    if isinstance(ex, ErrorInfo):
-        raise AssertionError(
-            f"{appel} a levé {_court(ex)} à {fmt_t(ex.at)} ; attendu : l'ExceptionGroup du "
-            "TaskGroup rattrapé (except*), et l'issue de chaque tâche renvoyée"
-        )
+    ex = _sans_exception(student, "avec_taskgroup", taches, appel, TASKGROUP_RATTRAPE)
     attendu, fin = _issues_taskgroup(taches)
     echecs = _echecs(taches)
     premier = min(echecs, key=lambda t: t["delai"]) if echecs else None
@@ -345,12 +336,7 @@ def test_taskgroup_annule_au_premier_echec(student: Any, taches: list[Tache]) ->
 @example(taches=MELANGE)
 def test_taskgroup_rien_ne_reste(student: Any, taches: list[Tache]) -> None:
     appel = _appel("avec_taskgroup", taches)
-    ex = _leve(student, "avec_taskgroup", taches)
-    if isinstance(ex, ErrorInfo):
-        raise AssertionError(
-            f"{appel} a levé {_court(ex)} à {fmt_t(ex.at)} ; attendu : l'ExceptionGroup du "
-            "TaskGroup rattrapé (except*), et l'issue de chaque tâche renvoyée"
-        )
+    ex = _sans_exception(student, "avec_taskgroup", taches, appel, TASKGROUP_RATTRAPE)
     assert not ex.pending, (
         f"{appel} a rendu la main à {fmt_t(ex.elapsed)} alors que {len(ex.pending)} tâche(s) "
         f"tournaient encore : {' ; '.join(ex.pending)}. Attendu : aucune, les tâches restantes "

@@ -31,20 +31,29 @@ ATTENDU = [
 ]
 
 
+# Serves the hidden tests too (they import it), on their generated services.
+def _refus_d_argparse(appel: str, exc: StudentError) -> AssertionError | None:
+    """The failure to raise when main stopped on arguments argparse refused (it exits
+    with sys.exit(2)), saying which call it read; None for any other stop."""
+    erreur = exc.error
+    if erreur is None or erreur.kind != "system_exit" or erreur.code != 2:
+        return None
+    return AssertionError(
+        f"{appel} : argparse a refusé les arguments et arrêté le programme"
+        f"{f' ({exc.where})' if exc.where else ''} ; "
+        "attendu que main lise la liste argv qu'on lui passe, avec "
+        "parser.parse_args(argv), et accepte l'option --timeout SECONDES"
+    )
+
+
 def _lancer_main(student: StudentModule, argv: list[str]) -> Execution:
     main = require(student, "main", coroutine=False)
     try:
         return run(main, argv)
     except StudentError as exc:
-        # argparse stops with sys.exit(2) on arguments it refuses: say which call it read.
-        erreur = exc.error
-        if erreur is not None and erreur.kind == "system_exit" and erreur.code == 2:
-            raise AssertionError(
-                f"main({argv!r}) : argparse a refusé les arguments et arrêté le programme"
-                f"{f' ({exc.where})' if exc.where else ''} ; "
-                "attendu que main lise la liste argv qu'on lui passe, avec "
-                "parser.parse_args(argv), et accepte l'option --timeout SECONDES"
-            ) from exc
+        refus = _refus_d_argparse(f"main({argv!r})", exc)
+        if refus is not None:
+            raise refus from exc
         raise
 
 

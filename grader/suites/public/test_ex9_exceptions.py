@@ -83,7 +83,14 @@ def _sans_exception(
     return ex
 
 
-# What rapport must do with the group, whatever the tasks.
+# What each function must do instead of raising, whatever the tasks.
+COLLECTER_SANS_LEVER = (
+    "aucune exception. Avec return_exceptions=True, gather rend les exceptions parmi les "
+    "résultats au lieu de les lever"
+)
+TASKGROUP_RATTRAPE = (
+    "l'ExceptionGroup du TaskGroup rattrapé (except*), et l'issue de chaque tâche renvoyée"
+)
 RAPPORT_SANS_FUITE = (
     "chaque sorte d'exception du groupe traitée par sa clause except*, sans rien laisser "
     "passer (un simple « except ValueError » ne rattrape pas un ExceptionGroup)"
@@ -92,14 +99,7 @@ RAPPORT_SANS_FUITE = (
 
 def test_collecter_exemple(student: Any) -> None:
     appel = "collecter(TACHES)"
-    ex = _sans_exception(
-        student,
-        "collecter",
-        TACHES,
-        appel,
-        "aucune exception. Avec return_exceptions=True, gather rend les exceptions parmi les "
-        "résultats au lieu de les lever",
-    )
+    ex = _sans_exception(student, "collecter", TACHES, appel, COLLECTER_SANS_LEVER)
     attendu = {
         "meteo": "soleil",
         "trafic": "fluide",
@@ -178,13 +178,7 @@ RIEN_D_ANNULE = (
 
 def test_avec_taskgroup_exemple(student: Any) -> None:
     appel = "avec_taskgroup(TACHES)"
-    ex = _sans_exception(
-        student,
-        "avec_taskgroup",
-        TACHES,
-        appel,
-        "l'ExceptionGroup du TaskGroup rattrapé (except*), et l'issue de chaque tâche renvoyée",
-    )
+    ex = _sans_exception(student, "avec_taskgroup", TACHES, appel, TASKGROUP_RATTRAPE)
     attendu = {
         "meteo": "soleil",
         "trafic": "annulée",
