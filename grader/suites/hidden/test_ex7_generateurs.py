@@ -281,9 +281,16 @@ def _verifier_lignes(
 ) -> None:
     lignes = _lignes_de(ex, k)
     attendu = [f"Générateur {k} : {v}" for v in _puissances(taille)]
+    # Numbered from 0, every generator's lines carry the number of the one before.
+    decale = (
+        " ; des lignes « Générateur 0 : … » ont été affichées : les générateurs se comptent à "
+        "partir de 1 (le premier est « Générateur 1 »)"
+        if _lignes_de(ex, 0)
+        else ""
+    )
     assert [t for _, t in lignes] == attendu, (
         f"{appel} a affiché pour le générateur {k} les lignes {show([t for _, t in lignes])} ; "
-        f"attendu {show(attendu)}, une par valeur de powers_of_two({taille}, {delai})"
+        f"attendu {show(attendu)}, une par valeur de powers_of_two({taille}, {delai}){decale}"
     )
     for i, (t, texte) in enumerate(lignes):
         moment = debut + (i + 1) * delai
