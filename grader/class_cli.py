@@ -109,17 +109,12 @@ def grade_class_command(
             "--submissions et --csv vont ensemble : donnez les deux (ou --rows à la place de "
             "--csv pour une partie de la classe)"
         )
-    if args.shard is not None and args.roster is not None:
-        raise UsageError(
-            "--roster ne se combine pas avec --shard : donnez-le à --merge-rows, qui voit toute "
-            "la classe"
-        )
     conflicting = _conflicting(args, *_ONE_COPY)
     if conflicting:
         raise UsageError(f"--submissions ne se combine pas avec {', '.join(conflicting)}")
+    # The folder, the outputs and a roster with a part are checked by
+    # grade_class itself, in the same words for every caller.
     submissions = Path(args.submissions)
-    if not submissions.is_dir():
-        raise UsageError(f"le dossier « {submissions} » n'existe pas")
     chosen = sandbox(args)
     try:
         from grader.tools.batch import grade_class

@@ -299,7 +299,10 @@ def grade_class(
     if unwritable is None and csv_path is None and rows_path is None:
         unwritable = "rien à écrire : donnez --csv, ou --rows pour une partie de la classe"
     if unwritable is None and shard is not None and roster is not None:
-        unwritable = "--roster va avec --merge-rows quand la classe est corrigée en parties"
+        unwritable = (
+            "--roster ne se combine pas avec --shard : donnez-le à --merge-rows, qui voit toute "
+            "la classe"
+        )
     if unwritable is not None:
         return usage_error(PROG, unwritable, out)
     catalogue = load_catalogue()
