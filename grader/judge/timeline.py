@@ -59,7 +59,7 @@ def expected(
             before = follows[i] if follows else None
             # Only a call drawn before this one can be followed: spans are in
             # order of start, and what a call received was there before it.
-            start = out[before].end or first if before is not None and before < i else first
+            start = (out[before].end or first) if before is not None and before < i else first
         out.append(Span(span.label, round(start, 6), round(start + length, 6)))
         at = start + length
     return tuple(out)
