@@ -13,6 +13,7 @@ import struct
 import types
 import typing
 from collections import abc
+from collections.abc import Callable
 from dataclasses import MISSING, fields, is_dataclass
 from enum import Enum
 from typing import Any, Protocol, Union, get_args, get_origin
@@ -32,44 +33,86 @@ _dumps = json.dumps
 _loads = json.loads
 
 
+# Each record class and each field's type is turned once into a function
+# that encodes or checks it (`functools.cache`): a frame is read or written
+# around every call of the student's code, so walking the type hints anew
+# for every value was a tenth of what a grade cost.
+
+Encode = Callable[[Any], Any]
+Check = Callable[[Any, str], Any]
+
+# Exact types that stand for themselves on the wire (never an Enum or a dataclass).
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def to_wire(record: Any) -> Any:
     """A record as JSON-ready data, values encoded; used on both sides."""
     cls: type = type(record)
-    hints = _hints(cls)
-    return {
-        "@": cls.__name__,
-        **{f.name: _to_wire(getattr(record, f.name), hints[f.name]) for f in fields(record)},
-    }
-
-
-def _to_wire(obj: Any, hint: Any) -> Any:
-    # A value slot first: an Opaque (or a student's dataclass) there is a value, not a record.
-    if hint is Any:
-        return encode_value(obj)
-    if is_dataclass(obj) and not isinstance(obj, type):
-        return to_wire(obj)
-    if isinstance(obj, Enum):
-        return obj.value
-    origin = get_origin(hint)
-    if origin is tuple:
-        args = get_args(hint)
-        if len(args) == 2 and args[1] is Ellipsis:
-            return [_to_wire(v, args[0]) for v in obj]
-        return [_to_wire(v, a) for v, a in zip(obj, args, strict=True)]
-    if origin in (dict, abc.Mapping):
-        return {str(k): _to_wire(v, get_args(hint)[1]) for k, v in obj.items()}
-    if origin in (Union, types.UnionType):
-        if obj is None:
-            return None
-        inner = [a for a in get_args(hint) if a is not type(None)]
-        return _to_wire(obj, inner[0])
-    return obj
+    return _record_encoder(cls)(record)
 
 
 @functools.cache
 def _hints(cls: type) -> dict[str, Any]:
     # Resolved once per class; only the records' classes ever reach here.
     return typing.get_type_hints(cls)
+
+
+@functools.cache
+def _record_encoder(cls: type) -> Encode:
+    hints = _hints(cls)
+    parts = [(f.name, _encoder(hints[f.name])) for f in fields(cls)]
+    name = cls.__name__
+
+    def encode(record: Any) -> Any:
+        out: dict[str, Any] = {"@": name}
+        for field_name, encode_field in parts:
+            out[field_name] = encode_field(getattr(record, field_name))
+        return out
+
+    return encode
+
+
+@functools.cache
+def _encoder(hint: Any) -> Encode:
+    # A value slot first: an Opaque (or a student's dataclass) there is a value, not a record.
+    if hint is Any:
+        return encode_value
+    shape = _shape_encoder(hint)
+
+    def encode(obj: Any) -> Any:
+        kind = type(obj)
+        if kind in _PLAIN:
+            return shape(obj)
+        if not isinstance(obj, type) and hasattr(kind, "__dataclass_fields__"):
+            return to_wire(obj)
+        if isinstance(obj, Enum):
+            return obj.value
+        return shape(obj)
+
+    return encode
+
+
+def _shape_encoder(hint: Any) -> Encode:
+    """How a value of the hint's shape (not a record, not an Enum) is encoded."""
+    origin = get_origin(hint)
+    if origin is tuple:
+        args = get_args(hint)
+        if len(args) == 2 and args[1] is Ellipsis:
+            item = _encoder(args[0])
+            return lambda obj: [item(v) for v in obj]
+        items = [_encoder(a) for a in args]
+        return lambda obj: [e(v) for v, e in zip(obj, items, strict=True)]
+    if origin in (dict, abc.Mapping):
+        value = _encoder(get_args(hint)[1])
+        return lambda obj: {str(k): value(v) for k, v in obj.items()}
+    if origin in (Union, types.UnionType):
+        inner = _encoder(next(a for a in get_args(hint) if a is not type(None)))
+        return lambda obj: None if obj is None else inner(obj)
+    return _same
+
+
+def _same(obj: Any) -> Any:
+    return obj
 
 
 def from_wire(data: Any, allowed: dict[str, type]) -> Any:
@@ -79,71 +122,126 @@ def from_wire(data: Any, allowed: dict[str, type]) -> Any:
     cls = allowed.get(data["@"])
     if cls is None:
         raise ProtocolError(f"message de type inattendu ({data['@'][:40]})")
-    return _record(data, cls)
+    return _record_checker(cls)(data)
 
 
-def _record(data: Any, cls: type) -> Any:
-    if type(data) is not dict or data.get("@") != cls.__name__:
-        raise ProtocolError(f"attendu un {cls.__name__}")
+@functools.cache
+def _record_checker(cls: type) -> Callable[[Any], Any]:
     hints = _hints(cls)
-    names = {f.name for f in fields(cls)}
-    if set(data) - names - {"@"}:
-        raise ProtocolError(f"champ inconnu dans {cls.__name__}")
-    values: dict[str, Any] = {}
-    for f in fields(cls):
-        if f.name not in data:
-            if f.default is MISSING and f.default_factory is MISSING:
-                raise ProtocolError(f"champ {f.name} manquant dans {cls.__name__}")
-            continue
-        values[f.name] = _check(data[f.name], hints[f.name], f"{cls.__name__}.{f.name}")
-    return cls(**values)
+    name = cls.__name__
+    known = frozenset(f.name for f in fields(cls)) | {"@"}
+    parts = [
+        (
+            f.name,
+            _checker(hints[f.name]),
+            f"{name}.{f.name}",
+            f.default is MISSING and f.default_factory is MISSING,
+        )
+        for f in fields(cls)
+    ]
+
+    def check(data: Any) -> Any:
+        if type(data) is not dict or data.get("@") != name:
+            raise ProtocolError(f"attendu un {name}")
+        if not known.issuperset(data):
+            raise ProtocolError(f"champ inconnu dans {name}")
+        values: dict[str, Any] = {}
+        for field_name, check_field, where, required in parts:
+            if field_name not in data:
+                if required:
+                    raise ProtocolError(f"champ {field_name} manquant dans {name}")
+                continue
+            values[field_name] = check_field(data[field_name], where)
+        return cls(**values)
+
+    return check
 
 
-def _check(data: Any, hint: Any, where: str) -> Any:
+@functools.cache
+def _checker(hint: Any) -> Check:
     if hint is Any:
-        return decode_value(data)
+        return lambda data, where: decode_value(data)
     if hint in (str, int, bool):
-        if type(data) is not hint:
-            raise ProtocolError(f"{where} : type inattendu")
-        return data
+
+        def exact(data: Any, where: str) -> Any:
+            if type(data) is not hint:
+                raise ProtocolError(f"{where} : type inattendu")
+            return data
+
+        return exact
     if hint is float:
-        if type(data) not in (int, float) or not math.isfinite(data):
-            raise ProtocolError(f"{where} : nombre attendu")
-        return float(data)
+
+        def number(data: Any, where: str) -> Any:
+            if type(data) not in (int, float) or not math.isfinite(data):
+                raise ProtocolError(f"{where} : nombre attendu")
+            return float(data)
+
+        return number
     if hint is type(None):
-        if data is not None:
-            raise ProtocolError(f"{where} : None attendu")
-        return None
+
+        def none(data: Any, where: str) -> Any:
+            if data is not None:
+                raise ProtocolError(f"{where} : None attendu")
+            return None
+
+        return none
     origin = get_origin(hint)
     if origin in (Union, types.UnionType):
         options = get_args(hint)
-        if data is None and type(None) in options:
-            return None
-        inner = [a for a in options if a is not type(None)]
-        return _check(data, inner[0], where)
+        optional = type(None) in options
+        inner = _checker(next(a for a in options if a is not type(None)))
+
+        def union(data: Any, where: str) -> Any:
+            if data is None and optional:
+                return None
+            return inner(data, where)
+
+        return union
     if origin is tuple:
         args = get_args(hint)
-        if type(data) is not list:
-            raise ProtocolError(f"{where} : liste attendue")
         if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(_check(v, args[0], where) for v in data)
-        if len(data) != len(args):
-            raise ProtocolError(f"{where} : longueur inattendue")
-        return tuple(_check(v, a, where) for v, a in zip(data, args, strict=True))
+            item = _checker(args[0])
+
+            def many(data: Any, where: str) -> Any:
+                if type(data) is not list:
+                    raise ProtocolError(f"{where} : liste attendue")
+                return tuple(item(v, where) for v in data)
+
+            return many
+        items = [_checker(a) for a in args]
+
+        def fixed(data: Any, where: str) -> Any:
+            if type(data) is not list:
+                raise ProtocolError(f"{where} : liste attendue")
+            if len(data) != len(items):
+                raise ProtocolError(f"{where} : longueur inattendue")
+            return tuple(c(v, where) for v, c in zip(data, items, strict=True))
+
+        return fixed
     if origin in (dict, abc.Mapping):
-        if type(data) is not dict:
-            raise ProtocolError(f"{where} : dictionnaire attendu")
-        value_hint = get_args(hint)[1]
-        return {str(k): _check(v, value_hint, where) for k, v in data.items()}
+        value = _checker(get_args(hint)[1])
+
+        def mapping(data: Any, where: str) -> Any:
+            if type(data) is not dict:
+                raise ProtocolError(f"{where} : dictionnaire attendu")
+            return {str(k): value(v, where) for k, v in data.items()}
+
+        return mapping
     if isinstance(hint, type) and issubclass(hint, Enum):
         # One of the enumeration's own values, of their exact type (no 1 for True).
         members = {member.value: member for member in hint}
-        if type(data) not in {type(value) for value in members} or data not in members:
-            raise ProtocolError(f"{where} : valeur inconnue")
-        return members[data]
+        value_types = frozenset(type(value) for value in members)
+
+        def member(data: Any, where: str) -> Any:
+            if type(data) not in value_types or data not in members:
+                raise ProtocolError(f"{where} : valeur inconnue")
+            return members[data]
+
+        return member
     if isinstance(hint, type) and is_dataclass(hint):
-        return _record(data, hint)
-    raise ProtocolError(f"{where} : forme non prise en charge")  # pragma: no cover
+        record = _record_checker(hint)
+        return lambda data, where: record(data)
+    raise ProtocolError(f"forme non prise en charge : {hint!r}")  # pragma: no cover
 
 
 # -- frames ------------------------------------------------------------------------------------
