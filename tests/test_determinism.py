@@ -116,3 +116,29 @@ def test_tasks_left_running_are_listed_in_the_order_they_were_made(
     numbers = [int(n) for n in re.findall(r"Task-(\d+)", left.message)]
     assert len(numbers) >= 3, left.message
     assert numbers == sorted(numbers), left.message
+
+
+def test_hypothesis_draws_no_literal_from_the_kit_s_own_source(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Hypothesis may draw literals found in "local" modules, the grader's own
+    # among them: a reworded message would change every test's inputs. The
+    # judge's profile empties that pool; a Hypothesis that renamed the
+    # private function it replaces must fail here, not change grades quietly.
+    providers = pytest.importorskip("hypothesis.internal.conjecture.providers")
+    if not hasattr(providers, "_local_constants"):
+        pytest.skip("this Hypothesis draws no literal from local modules")
+    from hypothesis import settings
+
+    from grader.judge import plugin
+
+    # Put back, for the other tests of this process, when the test ends.
+    monkeypatch.setattr(providers, "_get_local_constants", providers._get_local_constants)
+    before = settings.get_current_profile_name()
+    try:
+        plugin._hypothesis_profile()
+        import grader.judge.explain  # a module full of French literals  # noqa: F401
+
+        assert len(providers._get_local_constants()) == 0
+    finally:
+        settings.load_profile(before)
