@@ -1,7 +1,7 @@
 """The shape of `grader/` that docs/ARCHITECTURE.md describes, kept by tests.
 
 - The executor (what runs in the sandbox) imports only what the sandbox
-  binds (`sandbox.RUNTIME_FILES`): itself, the protocol and a few shared
+  binds (`bwrap.RUNTIME_FILES`): itself, the protocol and a few shared
   modules. Anything else would be missing there, or would bring the
   trusted side's code (suites, catalogue) within the student's reach.
 - A report format imports only the formats' shared vocabulary, the
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.isolation import sandbox
+from grader.isolation import bwrap
 
 GRADER = Path(__file__).resolve().parents[1] / "grader"
 MAX_LINES = 400
@@ -55,7 +55,7 @@ def is_module(name: str) -> bool:
 def test_the_executor_imports_only_what_the_sandbox_binds() -> None:
     bound = {
         "grader." + entry.removesuffix(".py").replace("/", ".")
-        for entry in sandbox.RUNTIME_FILES
+        for entry in bwrap.RUNTIME_FILES
         if entry != "__init__.py"
     }
     wrong = {

@@ -316,12 +316,12 @@ def test_a_class_of_escapes(
 
 def test_a_system_wide_install_of_the_kit_is_hidden(monkeypatch: pytest.MonkeyPatch) -> None:
     # pip install . without a venv puts grader/, hidden suites included, under /usr.
-    import grader.isolation.sandbox as sandbox_module
+    import grader.isolation.bwrap as bwrap_module
 
     installed = Path("/usr/lib/python3/dist-packages/grader")
-    monkeypatch.setattr(sandbox_module, "PACKAGE", installed)
+    monkeypatch.setattr(bwrap_module, "PACKAGE", installed)
     monkeypatch.setattr(Path, "is_dir", lambda self: True)
-    command = sandbox_module.bwrap_command("bwrap", None, ["true"])
+    command = bwrap_module.bwrap_command("bwrap", None, ["true"])
     at = command.index(str(installed.parent))
     assert command[at - 1] == "--tmpfs"
     assert command.index("--ro-bind") < at < command.index("--proc")

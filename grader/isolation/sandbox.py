@@ -30,14 +30,12 @@ requires it and cannot have it is the caller's usage error.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import secrets
 import shutil
 import socket
 import subprocess
 import sys
-import sysconfig
 import tempfile
 import threading
 from dataclasses import dataclass
@@ -45,16 +43,8 @@ from enum import StrEnum
 from pathlib import Path
 
 from grader.isolation import end_server
+from grader.isolation.bwrap import bwrap_command, python_path
 
-# The grader's own modules an executor imports, relative to the package's
-# folder: these shared modules, and the protocol and executor packages as whole
-# folders (so a module added to either needs no entry here).
-RUNTIME_FILES = ("__init__.py", "results.py", "source.py", "wording.py", "protocol", "executor")
-# Third-party packages the executor imports (freezegun and what it needs).
-RUNTIME_PACKAGES = ("freezegun", "dateutil", "six")
-RUNTIME_ROOT = "/grader-runtime"
-# The sandbox's /tmp: working folders only, nothing large.
-TMP_SIZE = 64 * 1024 * 1024
 _SOCKET_NAME = "executors.sock"
 _SOCKET_PATH_MAX = 100
 # Real seconds a server gets to start and import its code.
@@ -66,7 +56,6 @@ COPY_CGROUP = {
     "memory": ("memory.limit_in_bytes", "memory.max", str(4 * 1024**3)),
 }
 
-PACKAGE = Path(__file__).resolve().parent.parent
 # Ubuntu 23.10 and later forbid unprivileged user namespaces unless this is 0.
 _APPARMOR_SETTING = "kernel.apparmor_restrict_unprivileged_userns"
 _APPARMOR_SWITCH = "/proc/sys/" + _APPARMOR_SETTING.replace(".", "/")
@@ -103,105 +92,18 @@ class Sandbox:
         )
 
 
-def _python() -> Path:
-    """The interpreter itself, not a virtual environment's launcher of it."""
-    base = getattr(sys, "_base_executable", "") or sys.executable
-    return Path(base).resolve()
-
-
-def _system_binds() -> list[str]:
-    args: list[str] = ["--ro-bind", "/usr", "/usr"]
-    for name in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
-        path = Path("/") / name
-        if path.is_symlink():
-            args += ["--symlink", os.readlink(path), str(path)]
-        elif path.is_dir():
-            args += ["--ro-bind", str(path), str(path)]
-    for name in ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/localtime"):
-        if Path(name).exists():
-            args += ["--ro-bind", name, name]
-    prefix = Path(sys.base_prefix).resolve()
-    args += ["--ro-bind", str(prefix), str(prefix)]
-    python = _python()
-    if not python.is_relative_to(prefix):
-        args += ["--ro-bind", str(python), str(python)]
-    # The runtime's own installed packages may hold a non-editable copy of
-    # the kit, hidden suites included: hidden behind an empty folder.
-    for key in ("purelib", "platlib"):
-        site = Path(sysconfig.get_paths(vars={"base": str(prefix), "platbase": str(prefix)})[key])
-        if site.is_dir() and site.is_relative_to(prefix):
-            args += ["--tmpfs", str(site)]
-    return args
-
-
-def _hidden(binds: list[str]) -> list[str]:
-    """Empty folders over the kit itself where a bind shows it (a system-wide install)."""
-    roots = [Path(binds[i + 2]) for i, arg in enumerate(binds) if arg == "--ro-bind"]
-    python = _python()
-    args: list[str] = []
-    for path in (PACKAGE.parent, PACKAGE):
-        inside = any(path.is_relative_to(root) and path != root for root in roots)
-        if inside and path.is_dir() and not python.is_relative_to(path):
-            args += ["--tmpfs", str(path)]
-            break
-    return args
-
-
-def _runtime_binds() -> list[str]:
-    args: list[str] = []
-    for relative in RUNTIME_FILES:
-        args += ["--ro-bind", str(PACKAGE / relative), f"{RUNTIME_ROOT}/grader/{relative}"]
-    for name in RUNTIME_PACKAGES:
-        spec = importlib.util.find_spec(name)
-        if spec is None or spec.origin is None:
-            continue
-        if spec.submodule_search_locations:
-            source = Path(next(iter(spec.submodule_search_locations)))
-            args += ["--ro-bind", str(source), f"{RUNTIME_ROOT}/{name}"]
-        else:
-            args += ["--ro-bind", spec.origin, f"{RUNTIME_ROOT}/{Path(spec.origin).name}"]
-    return args
-
-
-def _environment() -> dict[str, str]:
-    return {
-        "PATH": "/usr/bin:/bin",
-        "HOME": "/tmp",
-        "TMPDIR": "/tmp",
-        "LANG": "C.UTF-8",
-        "PYTHONPATH": RUNTIME_ROOT,
-        "PYTHONDONTWRITEBYTECODE": "1",
-        "PYTHONIOENCODING": "utf-8",
-        # Sets of strings iterate in the same order on every run.
-        "PYTHONHASHSEED": "0",
-    }
-
-
-def bwrap_command(bwrap: str, target: Path | None, command: list[str]) -> list[str]:
-    """The bwrap command line that runs `command` in the sandbox, with `target` visible."""
-    args = [
-        bwrap,
-        *("--unshare-all", "--unshare-user", "--cap-drop", "ALL"),
-        *("--die-with-parent", "--new-session", "--as-pid-1"),
-        *(system := _system_binds()),
-        *_hidden(system),
-        *_runtime_binds(),
-        *("--proc", "/proc", "--dev", "/dev"),
-        *("--size", str(TMP_SIZE), "--tmpfs", "/tmp"),
-    ]
-    if target is not None:
-        args += ["--ro-bind", str(target), str(target)]
-    args += ["--chdir", "/tmp", "--clearenv"]
-    for name, value in _environment().items():
-        args += ["--setenv", name, value]
-    return [*args, "--", *command]
+_PROBE = (
+    "import importlib.util as u, sys\n"
+    "for m in ('grader.executor.forkserver', 'freezegun', 'dateutil'):\n"
+    "    u.find_spec(m) or sys.exit('introuvable dans le bac à sable : ' + m)"
+)
 
 
 def _probe(bwrap: str) -> str:
     """Why the sandbox cannot run here, or "" if it can (a Python started inside it)."""
-    command = bwrap_command(
-        bwrap, None, [str(_python()), "-S", "-c", "import grader.executor.limits, freezegun"]
-    )
+    # Found, not imported: importing freezegun costs a tenth of a second, for
+    # every run, and finding it proves the same thing (the runtime is bound).
+    command = bwrap_command(bwrap, None, [str(python_path()), "-S", "-c", _PROBE])
     try:
         done = subprocess.run(
             command,
@@ -329,7 +231,7 @@ class ExecutorServer:
         server = ["-m", "grader.executor.forkserver", "--listen-fd", str(fd)]
         if self.sandbox.bwrap is not None:
             command = bwrap_command(
-                self.sandbox.bwrap, self.target, [str(_python()), "-S", *server, "--sandboxed"]
+                self.sandbox.bwrap, self.target, [str(python_path()), "-S", *server, "--sandboxed"]
             )
             self._cgroups = _copy_cgroups()
             if self._cgroups:
