@@ -73,7 +73,10 @@ def cas(draw: st.DrawFn, *, erreurs: bool, min_services: int = 1) -> tuple[Servi
     dixiemes = draw(
         st.lists(st.integers(min_value=1, max_value=50), min_size=n, max_size=n, unique=True)
     )
-    timeout = draw(st.integers(min_value=3, max_value=45).filter(lambda t: t not in dixiemes))
+    # From 3 to 45 but the delays, drawn by its rank among those values (a
+    # filter would make a new strategy, checked anew, every draw).
+    permis = [t for t in range(3, 46) if t not in dixiemes]
+    timeout = permis[draw(st.integers(min_value=0, max_value=len(permis) - 1))]
     services: Services = []
     for nom, d in zip(noms, dixiemes, strict=True):
         service: dict[str, Any] = {"nom": nom, "delai": d / 10}
