@@ -136,9 +136,62 @@ def test_hypothesis_draws_no_literal_from_the_kit_s_own_source(
     monkeypatch.setattr(providers, "_get_local_constants", providers._get_local_constants)
     before = settings.get_current_profile_name()
     try:
-        plugin._hypothesis_profile()
+        plugin.hypothesis_profile()
         import grader.judge.explain  # a module full of French literals  # noqa: F401
 
         assert len(providers._get_local_constants()) == 0
     finally:
         settings.load_profile(before)
+
+
+DRAWS_TEST = """
+import json, os
+from hypothesis import given, strategies as st
+
+
+@st.composite
+def cas(draw):
+    n = draw(st.integers(min_value=1, max_value=7))
+    noms = draw(st.lists(st.text(min_size=1, max_size=8), min_size=n, max_size=n, unique=True))
+    return noms, draw(st.lists(st.floats(0.1, 5.0), min_size=n, max_size=n))
+
+
+@given(cas(), st.integers(3, 45))
+def test_draws(cas, timeout):
+    with open(os.environ["DRAWS"], "a", encoding="utf-8") as out:
+        out.write(json.dumps([cas, timeout]) + "\\n")
+"""
+
+DRAWS_RUN = """
+import os, sys
+import pytest
+from grader.judge import main, plugin
+if sys.argv[2] == "warm":
+    main.warm_up()
+plugin.hypothesis_profile()
+os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+sys.exit(pytest.main([sys.argv[1], "-p", "no:cacheprovider", *main.PLUGINS, *main.OPTIONS]))
+"""
+
+
+def test_the_judges_warm_up_does_not_change_what_a_test_draws(tmp_path: Path) -> None:
+    # The judges' fork server runs a warm-up session of pytest and Hypothesis
+    # before it forks any judge; a judge started as `python -m grader.judge`
+    # (no fork, as on Windows) has run none. Both must draw the same inputs.
+    test = tmp_path / "test_draws.py"
+    test.write_text(DRAWS_TEST, encoding="utf-8")
+    draws = {}
+    for how in ("fresh", "warm"):
+        out = tmp_path / f"{how}.jsonl"
+        done = subprocess.run(
+            [sys.executable, "-c", DRAWS_RUN, str(test), how],
+            cwd=tmp_path,
+            env={**os.environ, "DRAWS": str(out)},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        draws[how] = out.read_text(encoding="utf-8").splitlines()
+    assert len(draws["fresh"]) >= 10
+    assert draws["warm"] == draws["fresh"]

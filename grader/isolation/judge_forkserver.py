@@ -34,13 +34,14 @@ def _warm() -> None:
     from hypothesis.internal.entropy import deterministic_PRNG
 
     import grader.judge.main
-    import grader.judge.plugin  # noqa: F401
+    import grader.judge.plugin
 
     # Hypothesis registers its own Random the first time a test runs, and
     # checks it with a full garbage collection: 20 ms in every judge, paid
     # here once instead (the judge inherits the registration).
     with deterministic_PRNG():
         pass
+    grader.judge.main.warm_up()
     # What the server has loaded stays alive for good: frozen, it is never
     # scanned again by a judge's collections, nor copied into it page by
     # page as they touch it.
@@ -112,11 +113,12 @@ def main() -> None:
 
     # Its request pipe carries each judge's results key.
     make_undumpable()
-    _warm()
     out = os.dup(1)
-    # Nothing may write to the protocol's pipe by accident.
+    # Nothing may write to the protocol's pipe by accident (the warm-up's
+    # pytest session prints).
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
+    _warm()
     _send(out, {"ready": True})
     serve(0, out)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +24,9 @@ from grader.judge.plugin import TASK
 SUITES = Path(__file__).resolve().parent.parent / "suites"
 
 PLUGINS = (
-    *("-p", "grader.judge.plugin"),
     *("-p", "_hypothesis_pytestplugin"),
     # Every test draws from the same seed: its inputs depend on its strategies
-    # only, never on the wording of its body (see plugin._hypothesis_profile).
+    # only, never on the wording of its body (see plugin.hypothesis_profile).
     "--hypothesis-seed=0",
     # pytest's own plugins that a grading run never needs; the last two force
     # full garbage collections at exit.
@@ -37,6 +37,30 @@ PLUGINS = (
     *("-p", "no:unraisableexception"),
     *("-p", "no:threadexception"),
 )
+OPTIONS = (
+    "-q",
+    "-s",
+    "--assert=plain",
+    "--no-header",
+    *("-o", "console_output_style=classic"),
+    "--import-mode=importlib",
+)
+
+# What `warm_up` runs: a property test that draws the kinds of data the suites draw.
+WARM_UP_TEST = """
+from hypothesis import given, strategies as st
+
+
+@st.composite
+def cases(draw):
+    n = draw(st.integers(min_value=1, max_value=5))
+    return draw(st.lists(st.sampled_from("abcdef"), min_size=n, max_size=n, unique=True))
+
+
+@given(cases(), st.lists(st.floats(0, 5)), st.text(max_size=5), st.booleans())
+def test_warm_up(names, delays, text, flag):
+    assert len(names) == len(set(names))
+"""
 
 
 def make_undumpable() -> None:
@@ -79,24 +103,42 @@ def main(task: p.JudgeTask) -> int:
     code = pytest.main(
         [
             *(str(f) for f in files if f.is_file()),
-            "-c",
-            str(SUITES / "pytest.ini"),
-            "--rootdir",
-            str(suites),
+            *("-c", str(SUITES / "pytest.ini")),
+            *("--rootdir", str(suites)),
+            *("-p", "grader.judge.plugin"),
             *PLUGINS,
-            "-q",
-            "-s",
-            "--assert=plain",
-            "--no-header",
-            "-o",
-            "console_output_style=classic",
-            "--import-mode=importlib",
+            *OPTIONS,
         ],
         plugins=[TaskCarrier(task)],
     )
     sys.stdout.flush()
     # Leave at once: the executor is already gone (pytest_unconfigure).
     os._exit(0 if code in (0, 1) else 3)
+
+
+def warm_up() -> None:
+    """One tiny session of pytest and Hypothesis, run by the judges' fork server before any fork.
+
+    What a first session pays once (lazy imports, pytest's and Hypothesis's
+    caches) is then paid in the server, not in every judge: about a third of
+    a small exercise's judge. Its output goes wherever standard output goes
+    (the server points it at /dev/null first). The judges' Hypothesis profile
+    is loaded before, so that nothing this session caches depends on the
+    grader's own source (see `plugin.hypothesis_profile`).
+    """
+    from grader.judge.plugin import hypothesis_profile
+
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    hypothesis_profile()
+    with tempfile.TemporaryDirectory(prefix="judge-warm-up-") as folder:
+        test = Path(folder) / "test_warm_up.py"
+        test.write_text(WARM_UP_TEST, encoding="utf-8")
+        ini = str(SUITES / "pytest.ini")
+        pytest.main([str(test), *("-c", ini), *("--rootdir", folder), *PLUGINS, *OPTIONS])
+    # The warm-up's own module is no judge's business.
+    for name, module in list(sys.modules.items()):
+        if str(getattr(module, "__file__", "") or "").startswith(folder):
+            del sys.modules[name]
 
 
 def run_subprocess() -> int:

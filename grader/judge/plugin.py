@@ -79,7 +79,7 @@ STATE = pytest.StashKey[GraderState]()
 TASK = pytest.StashKey[p.JudgeTask]()
 
 
-def _hypothesis_profile() -> None:
+def hypothesis_profile() -> None:
     # A fixed seed (`--hypothesis-seed`, given by the judge), no real-time
     # deadline, no example database: the same code gets the same verdict on
     # every run, idle or loaded. Not `derandomize`: it seeds each test from a
@@ -123,7 +123,7 @@ def pytest_configure(config: pytest.Config) -> None:
     # Set by the judge (`grader.judge.main.TaskCarrier`) before this runs.
     task = config.stash[TASK]
     target = Path(task.target).resolve()
-    _hypothesis_profile()
+    hypothesis_profile()
     state = GraderState(
         target=target,
         link=ExecutorLink(
