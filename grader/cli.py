@@ -26,7 +26,7 @@ from grader import formats
 from grader.class_cli import add_class_options, grade_class_command, merge_class_command
 from grader.formats import words
 from grader.isolation.sandbox import Mode, Sandbox, SandboxUnavailable, choose
-from grader.metadata import load_catalogue
+from grader.metadata import Catalogue, load_catalogue
 from grader.results import Report
 from grader.usage import (
     Parser,
@@ -225,6 +225,7 @@ def _main(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
         jobs=args.jobs,
         public_only=args.public_only,
         sandbox=sandbox,
+        catalogue=catalogue,
         modules_required=not platform,
     )
 
@@ -287,6 +288,7 @@ def _grade(
     jobs: int | None,
     public_only: bool,
     sandbox: Sandbox,
+    catalogue: Catalogue,
     modules_required: bool = True,
 ) -> Report:
     # Imported here so that usage errors and --help answer at once, without
@@ -299,6 +301,7 @@ def _grade(
         jobs=jobs,
         public_only=public_only,
         sandbox=sandbox,
+        catalogue=catalogue,
         modules_required=modules_required,
     )
 
