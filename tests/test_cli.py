@@ -45,6 +45,7 @@ class FakeRunner:
         jobs: int | None = None,
         public_only: bool = False,
         sandbox: object = None,
+        catalogue: object = None,
         modules_required: bool = True,
     ) -> Report:
         self.calls.append(
