@@ -68,20 +68,25 @@ class ExportError(Exception):
     """The export cannot be made, or would leak: one French line says why."""
 
 
-def tracked_files(root: Path) -> list[str]:
-    """Paths git tracks under `root` (relative, with "/"), present in the working tree."""
+def _git_paths(root: Path, args: list[str], failure: str) -> list[str]:
+    """The paths a git command lists (with -z) in `root`, sorted; ExportError saying `failure`."""
     try:
         listing = subprocess.run(
-            ["git", "-C", str(root), "ls-files", "-z", "--cached"],
-            check=True,
-            capture_output=True,
+            ["git", "-C", str(root), *args, "-z"], check=True, capture_output=True
         ).stdout
     except (OSError, subprocess.CalledProcessError) as exc:
-        raise ExportError(
-            f"impossible de lister les fichiers suivis par git dans « {root} » : "
-            "l'export part d'un dépôt git du kit"
-        ) from exc
-    paths = sorted({p for p in listing.decode("utf-8").split("\0") if p})
+        raise ExportError(failure) from exc
+    return sorted({path for path in listing.decode("utf-8").split("\0") if path})
+
+
+def tracked_files(root: Path) -> list[str]:
+    """Paths git tracks under `root` (relative, with "/"), present in the working tree."""
+    paths = _git_paths(
+        root,
+        ["ls-files", "--cached"],
+        f"impossible de lister les fichiers suivis par git dans « {root} » : "
+        "l'export part d'un dépôt git du kit",
+    )
     # A file deleted but not yet committed is gone: nothing to copy.
     return [p for p in paths if (root / p).exists() or (root / p).is_symlink()]
 
@@ -279,18 +284,12 @@ def _read(source: Path) -> Planned:
 
 def uncommitted(root: Path) -> list[str]:
     """Tracked files of `root` changed since the last commit: what an export must not ship."""
-    try:
-        listing = subprocess.run(
-            ["git", "-C", str(root), "diff", "HEAD", "--name-only", "-z"],
-            check=True,
-            capture_output=True,
-        ).stdout
-    except (OSError, subprocess.CalledProcessError) as exc:
-        raise ExportError(
-            f"impossible de comparer « {root} » à son dernier commit (git diff HEAD) : "
-            "l'export part d'un commit du kit"
-        ) from exc
-    return sorted({path for path in listing.decode("utf-8").split("\0") if path})
+    return _git_paths(
+        root,
+        ["diff", "HEAD", "--name-only"],
+        f"impossible de comparer « {root} » à son dernier commit (git diff HEAD) : "
+        "l'export part d'un commit du kit",
+    )
 
 
 def require_committed(root: Path) -> None:
