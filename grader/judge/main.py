@@ -120,8 +120,8 @@ def warm_up() -> None:
     """One tiny session of pytest and Hypothesis, run by the judges' fork server before any fork.
 
     What a first session pays once (lazy imports, pytest's and Hypothesis's
-    caches) is then paid in the server, not in every judge: about a third of
-    a small exercise's judge. Its output goes wherever standard output goes
+    caches) is then paid in the server, not in every judge: a fifth of a
+    judge's CPU time, measured on the five exercises. Its output goes wherever standard output goes
     (the server points it at /dev/null first). The judges' Hypothesis profile
     is loaded before, so that nothing this session caches depends on the
     grader's own source (see `plugin.hypothesis_profile`).

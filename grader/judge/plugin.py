@@ -105,11 +105,11 @@ def hypothesis_profile() -> None:
 def _no_local_constants() -> None:
     # Hypothesis (6.131 and later) sometimes draws a literal found in the
     # source of the "local" modules loaded (here the grader's own: explain.py,
-    # harness.py ...). A reworded French message would then change the inputs
-    # every test draws, and scanning those files cost a tenth of a judge's
-    # time. The pool is made empty: the inputs depend on the strategies only.
-    # A private name, so looked up with care: `tests/test_judge.py` fails if
-    # a new Hypothesis renames it, rather than a grade quietly changing.
+    # harness.py ...): 212 of them. A reworded French message would then
+    # change the inputs every test draws. The pool is made empty: the inputs
+    # depend on the strategies and the seed only. A private name, so looked
+    # up with care: `tests/test_determinism.py` fails if a new Hypothesis
+    # renames it, rather than a grade quietly changing.
     try:
         from hypothesis.internal.conjecture import providers
         from hypothesis.internal.constants_ast import Constants
